@@ -1,0 +1,3 @@
+UNWIND $rows AS row
+MATCH (c:Content {id: row.id})
+SET c.gnn_embedding = row.vector

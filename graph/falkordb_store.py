@@ -1,0 +1,140 @@
+"""FalkorDB over RESP: the embedded default, and an external FalkorDB (never over Bolt: see DESIGN.md)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import redis.asyncio as aioredis
+from falkordb.asyncio import FalkorDB
+from redis.exceptions import AuthenticationError, ResponseError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from mediagateway.graph.errors import FieldProblem, InvalidInput, QueryFailed, StoreAuthError, StoreUnavailable
+from mediagateway.graph.model import UNIQUE_KEYS
+from mediagateway.graph.queries import Query, QueryBook, Script
+from mediagateway.graph.store import GraphStore, Params, Row, SchemaParams
+
+_ALREADY_THERE = ("already indexed", "already exists", "constraint already")
+
+
+def check_params(value: Any, path: str = "params") -> None:
+    """FalkorDB receives parameters as Cypher literals in a text header, where a NUL ends the text and NaN has no
+    spelling: reject both up front with the parameter's path rather than let the server answer a parse error."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput([FieldProblem(path, "contains a NUL character")])
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidInput([FieldProblem(path, "is NaN or infinite")])
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            check_params(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for number, item in enumerate(value):
+            check_params(item, f"{path}[{number}]")
+
+
+class FalkorDBStore(GraphStore):
+    dialect = "falkordb"
+
+    def __init__(
+        self,
+        redis_url: str,
+        graph_name: str,
+        book: QueryBook,
+        schema: SchemaParams,
+        *,
+        batch_size: int = 1_000,
+        query_timeout_ms: int = 10_000,
+        max_connections: int = 32,
+    ) -> None:
+        super().__init__(book, schema, batch_size)
+        self.graph_name = graph_name
+        self.query_timeout_ms = query_timeout_ms
+        self._where = _describe(redis_url)
+        self._pool = aioredis.BlockingConnectionPool.from_url(
+            redis_url,
+            decode_responses=True,
+            max_connections=max_connections,
+            timeout=query_timeout_ms / 1000,
+            socket_connect_timeout=3,
+            socket_timeout=query_timeout_ms / 1000 + 5,
+        )
+        self._db = FalkorDB(connection_pool=self._pool)
+        self._graph = self._db.select_graph(graph_name)
+
+    async def read(self, query: Query, params: Params | None = None) -> list[Row]:
+        return await self._run(query, params, read_only=True)
+
+    async def write(self, query: Query, params: Params | None = None) -> list[Row]:
+        return await self._run(query, params, read_only=False)
+
+    async def _run(self, query: Query, params: Params | None, *, read_only: bool) -> list[Row]:
+        values = dict(params or {})
+        check_params(values)
+        text = self.book[query]
+        try:
+            if read_only:
+                result = await self._graph.ro_query(text, values, timeout=self.query_timeout_ms)
+            else:
+                result = await self._graph.query(text, values, timeout=self.query_timeout_ms)
+        except (RedisConnectionError, RedisTimeoutError, AuthenticationError, ResponseError) as exc:
+            raise self._translate(exc, query.value) from exc
+        columns = [column[1] for column in result.header]
+        return [dict(zip(columns, row, strict=True)) for row in result.result_set]
+
+    async def bootstrap_schema(self) -> None:
+        params = self.schema.as_params()
+        for statement in self.book.script(Script.SCHEMA):
+            await self._idempotent(self._graph.query(statement, params))
+        for label, key in UNIQUE_KEYS.items():
+            await self._idempotent(
+                self._pool_command("GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
+                                   "PROPERTIES", 1, key)
+            )
+
+    async def _idempotent(self, awaitable: Any) -> None:
+        try:
+            await awaitable
+        except ResponseError as exc:
+            if not any(marker in str(exc).lower() for marker in _ALREADY_THERE):
+                raise self._translate(exc, "schema bootstrap") from exc
+        except (RedisConnectionError, RedisTimeoutError, AuthenticationError) as exc:
+            raise self._translate(exc, "schema bootstrap") from exc
+
+    async def _pool_command(self, *args: Any) -> Any:
+        async with aioredis.Redis(connection_pool=self._pool) as client:
+            return await client.execute_command(*args)
+
+    async def ping(self) -> None:
+        await self.read(Query.PING)
+
+    async def delete_all(self) -> None:
+        """Drop the graph key whole (far faster than deleting node by node) and put the schema back."""
+        try:
+            await self._graph.delete()
+        except ResponseError as exc:
+            if "empty key" not in str(exc).lower() and "invalid graph" not in str(exc).lower():
+                raise self._translate(exc, "delete all") from exc
+        await self.bootstrap_schema()
+
+    async def close(self) -> None:
+        await self._pool.disconnect()
+
+    def _translate(self, exc: Exception, what: str) -> Exception:
+        if isinstance(exc, AuthenticationError) or "NOAUTH" in str(exc) or "WRONGPASS" in str(exc):
+            return StoreAuthError(f"FalkorDB at {self._where}", "the password was refused")
+        if isinstance(exc, (RedisConnectionError, RedisTimeoutError)):
+            return StoreUnavailable(f"FalkorDB at {self._where}", str(exc) or type(exc).__name__)
+        return QueryFailed(what, str(exc))
+
+
+def _describe(redis_url: str) -> str:
+    """The URL without its password, for error messages."""
+    if "@" in redis_url:
+        scheme, _, rest = redis_url.partition("://")
+        return f"{scheme}://{rest.split('@', 1)[1]}"
+    return redis_url.split("?", 1)[0]

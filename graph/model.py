@@ -1,0 +1,416 @@
+"""The content hypergraph's records: what goes in (validated) and what comes out (typed).
+
+Input models reject bad records with a message naming the field; the repository validates a whole batch before it
+writes any of it, so a bad record never leaves half a batch behind. Instants are epoch milliseconds throughout.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+
+def _no_control_characters(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\t\n" for ch in value):
+        raise ValueError("contains a control character (NUL or similar)")
+    return value
+
+
+Id = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256), AfterValidator(_no_control_characters)
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000), AfterValidator(_no_control_characters)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512), AfterValidator(_no_control_characters)
+]
+EpochMs = Annotated[int, Field(ge=0, le=32_503_680_000_000)]  # up to the year 3000
+
+
+class ContentKind(StrEnum):
+    MOVIE = "movie"
+    SHOW = "show"
+    SEASON = "season"
+    EPISODE = "episode"
+
+
+PARENT_KIND = {ContentKind.SEASON: ContentKind.SHOW, ContentKind.EPISODE: ContentKind.SEASON}
+
+
+class Role(StrEnum):
+    ACTOR = "actor"
+    DIRECTOR = "director"
+    WRITER = "writer"
+
+
+ROLE_RELATIONSHIP = {Role.ACTOR: "ACTED_IN", Role.DIRECTOR: "DIRECTED", Role.WRITER: "WROTE"}
+
+
+class PricingModel(StrEnum):
+    SVOD = "SVOD"
+    TVOD = "TVOD"
+    AVOD = "AVOD"
+    FREE = "FREE"
+
+
+class Quality(StrEnum):
+    SD = "SD"
+    HD = "HD"
+    FHD = "FHD"
+    UHD = "UHD"
+    HDR = "HDR"
+    DOLBY_VISION = "DOLBY_VISION"
+
+
+class AudioFormat(StrEnum):
+    STEREO = "STEREO"
+    SURROUND_5_1 = "5.1"
+    SURROUND_7_1 = "7.1"
+    DOLBY_ATMOS = "DOLBY_ATMOS"
+
+
+class VerificationSource(StrEnum):
+    """Where an availability fact came from; its reliability feeds the trust score (DESIGN.md)."""
+
+    PLATFORM_API = "platform_api"
+    AGGREGATOR = "aggregator"
+    SCRAPING = "scraping"
+    DEMO = "demo"
+
+
+SOURCE_RELIABILITY = {
+    VerificationSource.PLATFORM_API: 1.0,
+    VerificationSource.AGGREGATOR: 0.7,
+    VerificationSource.SCRAPING: 0.4,
+    VerificationSource.DEMO: 0.7,
+}
+
+# Every node label and the property that is its unique key: the schema bootstrap constrains each.
+UNIQUE_KEYS: dict[str, str] = {
+    "Content": "id",
+    "Person": "id",
+    "Genre": "id",
+    "Mood": "id",
+    "Platform": "id",
+    "Region": "id",
+    "User": "id",
+    "AvailabilityWindow": "id",
+    "SourceRecord": "id",
+}
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, use_enum_values=True)
+
+    def props(self, exclude: set[str] | None = None) -> dict[str, Any]:
+        """The stored properties: everything but the id and the fields stored as edges, nulls dropped."""
+        return self.model_dump(exclude={"id", *(exclude or set())}, exclude_none=True, mode="json")
+
+
+class Credit(Record):
+    person_id: Id
+    name: Name
+    role: Role
+    character: Name | None = None
+    order: int = Field(0, ge=0, le=10_000)
+
+
+class ContentIn(Record):
+    id: Id
+    kind: ContentKind
+    title: Name
+    original_title: Name | None = None
+    year: int | None = Field(None, ge=1870, le=2100)
+    runtime_minutes: int | None = Field(None, gt=0, le=10_000)
+    synopsis: Text | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] | None = None
+    number: int | None = Field(None, ge=0, le=100_000, description="season or episode number")
+    parent_id: Id | None = Field(None, description="the show of a season, the season of an episode")
+    imdb_id: Annotated[str, StringConstraints(pattern=r"^tt\d{7,10}$")] | None = None
+    tmdb_id: int | None = Field(None, gt=0)
+    eidr_id: Annotated[str, StringConstraints(pattern=r"^10\.5240/[0-9A-F]{4}(-[0-9A-F]{4}){4}-[0-9A-Z]$")] | None = None
+    popularity: float | None = Field(None, ge=0)
+    genres: list[Id] = Field(default_factory=list, max_length=50)
+    moods: list[Id] = Field(default_factory=list, max_length=50)
+    credits: list[Credit] = Field(default_factory=list, max_length=1_000)
+
+    @model_validator(mode="after")
+    def _parent_matches_kind(self) -> ContentIn:
+        needs_parent = self.kind in PARENT_KIND
+        if needs_parent and self.parent_id is None:
+            raise ValueError(f"a {self.kind} needs parent_id (its {PARENT_KIND[ContentKind(self.kind)]})")
+        if not needs_parent and self.parent_id is not None:
+            raise ValueError(f"a {self.kind} has no parent; parent_id must be empty")
+        return self
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "props": self.props(exclude={"genres", "moods", "credits", "parent_id"}),
+            "genres": list(self.genres),
+            "moods": list(self.moods),
+            "credits": [c.model_dump(mode="json") for c in self.credits],
+        }
+
+
+class PersonIn(Record):
+    id: Id
+    name: Name
+    birth_year: int | None = Field(None, ge=1800, le=2100)
+    imdb_id: Annotated[str, StringConstraints(pattern=r"^nm\d{7,10}$")] | None = None
+    tmdb_id: int | None = Field(None, gt=0)
+
+
+class TaxonomyIn(Record):
+    """A genre, a mood, or any other named vocabulary term."""
+
+    id: Id
+    name: Name
+
+
+class PlatformIn(Record):
+    id: Id
+    name: Name
+    homepage: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_048)] | None = None
+
+
+class RegionIn(Record):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(description="ISO 3166-1 alpha-2")
+    name: Name
+
+
+class UserIn(Record):
+    id: Id
+    name: Name | None = None
+    region_id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    subscriptions: list[Id] = Field(default_factory=list, max_length=200)
+
+
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2_048)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class WindowIn(Record):
+    """An availability window: a title on a platform in a region for a time, under license terms."""
+
+    id: Id | None = Field(None, description="derived from title, platform, region, pricing model and start if empty")
+    content_id: Id
+    platform_id: Id
+    region_id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    pricing_model: PricingModel
+    price: float | None = Field(None, ge=0, le=100_000)
+    currency: Currency | None = None
+    quality: list[Quality] = Field(default_factory=list, max_length=10)
+    audio: list[AudioFormat] = Field(default_factory=list, max_length=10)
+    download: bool = False
+    exclusive: bool = False
+    deep_link: Url | None = None
+    available_from: EpochMs
+    available_until: EpochMs | None = None
+    trust_score: float = Field(0.5, ge=0, le=1)
+    verification_source: VerificationSource = VerificationSource.AGGREGATOR
+    verified_at: EpochMs
+    demo: bool = Field(False, description="true for generated demo availability, never real")
+
+    @model_validator(mode="after")
+    def _terms_are_consistent(self) -> WindowIn:
+        if self.available_until is not None and self.available_until <= self.available_from:
+            raise ValueError("available_until must be after available_from")
+        if self.pricing_model == PricingModel.TVOD and self.price is None:
+            raise ValueError("a TVOD window needs a price")
+        if self.price is not None and self.currency is None:
+            raise ValueError("a price needs a currency")
+        return self
+
+    @property
+    def window_id(self) -> str:
+        return self.id or "|".join(
+            (self.content_id, self.platform_id, self.region_id, str(self.pricing_model), str(self.available_from))
+        )
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "id": self.window_id,
+            "content_id": self.content_id,
+            "platform_id": self.platform_id,
+            "region_id": self.region_id,
+            "props": self.props(),
+        }
+
+
+class SourceRecordIn(Record):
+    """One record as a source sent it, kept so an analyst can see why entities were merged."""
+
+    id: Id = Field(description="source:native id")
+    source: Id
+    native_id: Id
+    entity_label: Annotated[str, StringConstraints(pattern=r"^(Content|Person)$")]
+    entity_id: Id
+    payload_hash: Annotated[str, StringConstraints(max_length=128)] | None = None
+    fetched_at: EpochMs | None = None
+    match_rule: Annotated[str, StringConstraints(max_length=256)] | None = None
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "entity_label": self.entity_label,
+            "entity_id": self.entity_id,
+            "props": self.props(),
+        }
+
+
+def check_vector(vector: list[float], dimension: int, field: str) -> list[float]:
+    """A plain list of finite floats of the index's dimension, or a ValueError naming the field."""
+    if len(vector) != dimension:
+        raise ValueError(f"{field}: expected {dimension} dimensions, got {len(vector)}")
+    floats = [float(x) for x in vector]
+    if not all(math.isfinite(x) for x in floats):
+        raise ValueError(f"{field}: contains NaN or infinity")
+    return floats
+
+
+# --- What reads return -------------------------------------------------------------------------------------------
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Content(Out):
+    id: str
+    kind: ContentKind
+    title: str
+    original_title: str | None = None
+    year: int | None = None
+    runtime_minutes: int | None = None
+    synopsis: str | None = None
+    language: str | None = None
+    number: int | None = None
+    imdb_id: str | None = None
+    tmdb_id: int | None = None
+    eidr_id: str | None = None
+    popularity: float | None = None
+
+
+class Term(Out):
+    id: str
+    name: str | None = None
+
+
+class CreditOut(Out):
+    person_id: str
+    name: str | None
+    role: str
+    character: str | None = None
+    order: int | None = None
+
+
+class AvailabilityWindow(Out):
+    id: str
+    content_id: str
+    platform_id: str
+    platform_name: str | None = None
+    region_id: str
+    pricing_model: PricingModel
+    price: float | None = None
+    currency: str | None = None
+    quality: list[Quality] = []
+    audio: list[AudioFormat] = []
+    download: bool = False
+    exclusive: bool = False
+    deep_link: str | None = None
+    available_from: int
+    available_until: int | None = None
+    trust_score: float
+    verification_source: VerificationSource
+    verified_at: int
+    demo: bool = False
+
+
+class ChildContent(Out):
+    id: str
+    kind: ContentKind
+    title: str
+    number: int | None = None
+
+
+class ContentDetail(Out):
+    """A title with its people, genres, moods, parents, children and availability: one round trip."""
+
+    content: Content
+    genres: list[Term]
+    moods: list[Term]
+    credits: list[CreditOut]
+    parent_id: str | None
+    children: list[ChildContent]
+    windows: list[AvailabilityWindow]
+
+
+class Person(Out):
+    id: str
+    name: str
+    birth_year: int | None = None
+    imdb_id: str | None = None
+    tmdb_id: int | None = None
+
+
+class ContentSummary(Out):
+    id: str
+    kind: ContentKind
+    title: str
+    year: int | None = None
+
+
+class FilmographyEntry(Out):
+    role: str
+    character: str | None = None
+    content: ContentSummary
+
+
+class PersonDetail(Out):
+    person: Person
+    credits: list[FilmographyEntry]
+
+
+class SharedNode(Out):
+    id: str
+    label: str
+    name: str | None = None
+
+
+class Neighbour(Out):
+    content: ContentSummary
+    shared: list[SharedNode]
+
+
+class User(Out):
+    id: str
+    name: str | None = None
+    region_id: str | None = None
+    subscriptions: list[str] = []
+
+
+class SourceRecord(Out):
+    id: str
+    source: str
+    native_id: str
+    entity_label: str
+    entity_id: str
+    payload_hash: str | None = None
+    fetched_at: int | None = None
+    match_rule: str | None = None
+
+
+class VectorHit(Out):
+    id: str
+    score: float = Field(description="cosine similarity on Neo4j's scale, (1 + cos) / 2, higher is closer")

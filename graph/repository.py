@@ -1,0 +1,289 @@
+"""Repository functions over the content hypergraph: validated batch upserts and typed reads.
+
+Every upsert validates the whole batch, and checks that everything it points at exists, before it writes any of
+it: a bad record raises `InvalidInput` naming the record and field, and leaves the graph as it was. Writes are
+idempotent `UNWIND $rows ... MERGE` batches, so re-ingesting the same records changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from mediagateway.graph.errors import FieldProblem, InvalidInput
+from mediagateway.graph.model import (
+    PARENT_KIND,
+    Content,
+    ContentDetail,
+    ContentIn,
+    ContentKind,
+    Neighbour,
+    PersonDetail,
+    PersonIn,
+    PlatformIn,
+    RegionIn,
+    SourceRecord,
+    SourceRecordIn,
+    TaxonomyIn,
+    User,
+    UserIn,
+    VectorHit,
+    WindowIn,
+    check_vector,
+)
+from mediagateway.graph.queries import Query
+from mediagateway.graph.store import GraphStore, VectorIndex
+
+M = TypeVar("M", bound=BaseModel)
+_MAX_PROBLEMS_LISTED = 20
+
+
+def validate_batch(model: type[M], records: Iterable[M | Mapping[str, Any]]) -> list[M]:
+    """Every record as `model`, or one `InvalidInput` naming each bad record (by position) and field."""
+    valid: list[M] = []
+    problems: list[FieldProblem] = []
+    for position, record in enumerate(records):
+        if isinstance(record, model):
+            valid.append(record)
+            continue
+        try:
+            valid.append(model.model_validate(record))
+        except ValidationError as exc:
+            for error in exc.errors():
+                field = ".".join(str(part) for part in error["loc"]) or "record"
+                problems.append(FieldProblem(f"[{position}].{field}", error["msg"]))
+    if problems:
+        raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+    return valid
+
+
+def _duplicates(ids: Sequence[str]) -> list[FieldProblem]:
+    seen: set[str] = set()
+    problems = []
+    for position, value in enumerate(ids):
+        if value in seen:
+            problems.append(FieldProblem(f"[{position}].id", f"{value!r} appears twice in the batch"))
+        seen.add(value)
+    return problems
+
+
+class GraphRepository:
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    # --- writes ------------------------------------------------------------------------------------------------
+
+    async def upsert_contents(self, records: Iterable[ContentIn | Mapping[str, Any]]) -> int:
+        contents = validate_batch(ContentIn, records)
+        problems = _duplicates([c.id for c in contents]) + await self._missing_parents(contents)
+        if problems:
+            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+        await self.store.write_batches(Query.CONTENT_UPSERT, [c.row() for c in contents])
+        children = [{"id": c.id, "kind": c.kind, "parent_id": c.parent_id} for c in contents if c.parent_id]
+        await self.store.write_batches(Query.CONTENT_LINK_PARENTS, children)
+        return len(contents)
+
+    async def _missing_parents(self, contents: Sequence[ContentIn]) -> list[FieldProblem]:
+        kinds = {c.id: ContentKind(c.kind) for c in contents}
+        wanted = sorted({c.parent_id for c in contents if c.parent_id and c.parent_id not in kinds})
+        if wanted:
+            for row in await self.store.read(Query.CONTENT_EXISTING_IDS, {"ids": wanted}):
+                kinds[row["id"]] = ContentKind(row["kind"])
+        problems = []
+        for position, content in enumerate(contents):
+            if content.parent_id is None:
+                continue
+            expected = PARENT_KIND[ContentKind(content.kind)]
+            found = kinds.get(content.parent_id)
+            if found is None:
+                problems.append(FieldProblem(f"[{position}].parent_id", f"no {expected} {content.parent_id!r}"))
+            elif found != expected:
+                problems.append(
+                    FieldProblem(f"[{position}].parent_id", f"{content.parent_id!r} is a {found}, not a {expected}")
+                )
+        return problems
+
+    async def upsert_people(self, records: Iterable[PersonIn | Mapping[str, Any]]) -> int:
+        return await self._upsert_simple(PersonIn, Query.PERSON_UPSERT, records)
+
+    async def upsert_genres(self, records: Iterable[TaxonomyIn | Mapping[str, Any]]) -> int:
+        return await self._upsert_simple(TaxonomyIn, Query.GENRE_UPSERT, records)
+
+    async def upsert_moods(self, records: Iterable[TaxonomyIn | Mapping[str, Any]]) -> int:
+        return await self._upsert_simple(TaxonomyIn, Query.MOOD_UPSERT, records)
+
+    async def upsert_platforms(self, records: Iterable[PlatformIn | Mapping[str, Any]]) -> int:
+        return await self._upsert_simple(PlatformIn, Query.PLATFORM_UPSERT, records)
+
+    async def upsert_regions(self, records: Iterable[RegionIn | Mapping[str, Any]]) -> int:
+        return await self._upsert_simple(RegionIn, Query.REGION_UPSERT, records)
+
+    async def _upsert_simple(self, model: type[Any], query: Query, records: Iterable[Any]) -> int:
+        valid = validate_batch(model, records)
+        if problems := _duplicates([r.id for r in valid]):
+            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+        await self.store.write_batches(query, [{"id": r.id, "props": r.props()} for r in valid])
+        return len(valid)
+
+    async def upsert_users(self, records: Iterable[UserIn | Mapping[str, Any]]) -> int:
+        users = validate_batch(UserIn, records)
+        problems = _duplicates([u.id for u in users])
+        problems += await self._missing(Query.REGION_EXISTING_IDS, "region_id", "region",
+                                        [[u.region_id] if u.region_id else [] for u in users])
+        problems += await self._missing(Query.PLATFORM_EXISTING_IDS, "subscriptions", "platform",
+                                        [u.subscriptions for u in users])
+        if problems:
+            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+        rows = [
+            {"id": u.id, "props": u.props(exclude={"region_id", "subscriptions"}), "region_id": u.region_id,
+             "subscriptions": list(u.subscriptions)}
+            for u in users
+        ]
+        await self.store.write_batches(Query.USER_UPSERT, rows)
+        return len(users)
+
+    async def upsert_windows(self, records: Iterable[WindowIn | Mapping[str, Any]]) -> int:
+        windows = validate_batch(WindowIn, records)
+        problems = _duplicates([w.window_id for w in windows])
+        for query, field, noun in (
+            (Query.CONTENT_EXISTING_IDS, "content_id", "title"),
+            (Query.PLATFORM_EXISTING_IDS, "platform_id", "platform"),
+            (Query.REGION_EXISTING_IDS, "region_id", "region"),
+        ):
+            problems += await self._missing(query, field, noun, [[getattr(w, field)] for w in windows])
+        if problems:
+            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+        await self.store.write_batches(Query.WINDOW_UPSERT, [w.row() for w in windows])
+        return len(windows)
+
+    async def upsert_source_records(self, records: Iterable[SourceRecordIn | Mapping[str, Any]]) -> int:
+        sources = validate_batch(SourceRecordIn, records)
+        problems = _duplicates([s.id for s in sources])
+        for label, query in (("Content", Query.CONTENT_EXISTING_IDS), ("Person", Query.PERSON_EXISTING_IDS)):
+            problems += await self._missing(
+                query, "entity_id", label.lower(), [[s.entity_id] if s.entity_label == label else [] for s in sources]
+            )
+        if problems:
+            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+        await self.store.write_batches(Query.SOURCE_RECORD_UPSERT, [s.row() for s in sources])
+        return len(sources)
+
+    async def set_text_embeddings(self, rows: Iterable[tuple[str, Sequence[float], str | None]]) -> int:
+        """(title id, vector, hash of the text it was computed from) for each title."""
+        return await self._set_vectors(Query.CONTENT_SET_TEXT_EMBEDDING, Query.CONTENT_EXISTING_IDS,
+                                       self.store.schema.text_dim, rows)
+
+    async def set_content_gnn_embeddings(self, rows: Iterable[tuple[str, Sequence[float]]]) -> int:
+        return await self._set_vectors(Query.CONTENT_SET_GNN_EMBEDDING, Query.CONTENT_EXISTING_IDS,
+                                       self.store.schema.gnn_dim, ((i, v, None) for i, v in rows))
+
+    async def set_user_gnn_embeddings(self, rows: Iterable[tuple[str, Sequence[float]]]) -> int:
+        return await self._set_vectors(Query.USER_SET_GNN_EMBEDDING, Query.USER_EXISTING_IDS,
+                                       self.store.schema.gnn_dim, ((i, v, None) for i, v in rows))
+
+    async def _set_vectors(
+        self, query: Query, exists: Query, dimension: int, rows: Iterable[tuple[str, Sequence[float], str | None]]
+    ) -> int:
+        prepared: list[dict[str, Any]] = []
+        problems: list[FieldProblem] = []
+        for position, (node_id, vector, text_hash) in enumerate(rows):
+            try:
+                floats = check_vector(list(vector), dimension, "vector")
+            except (ValueError, TypeError) as exc:
+                problems.append(FieldProblem(f"[{position}].vector", str(exc).removeprefix("vector: ")))
+                continue
+            prepared.append({"id": node_id, "vector": floats, "text_hash": text_hash})
+        problems += await self._missing(exists, "id", "node", [[row["id"]] for row in prepared])
+        if problems:
+            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+        await self.store.write_batches(query, prepared)
+        return len(prepared)
+
+    async def _missing(
+        self, query: Query, field: str, noun: str, wanted_per_record: Sequence[Sequence[str]]
+    ) -> list[FieldProblem]:
+        wanted = sorted({value for values in wanted_per_record for value in values})
+        if not wanted:
+            return []
+        found = {row["id"] for row in await self.store.read(query, {"ids": wanted})}
+        return [
+            FieldProblem(f"[{position}].{field}", f"no {noun} {value!r}")
+            for position, values in enumerate(wanted_per_record)
+            for value in values
+            if value not in found
+        ]
+
+    # --- reads -------------------------------------------------------------------------------------------------
+
+    async def get_content(self, content_id: str) -> ContentDetail | None:
+        """A title with its people, genres, moods, seasons or episodes, and availability: one round trip."""
+        rows = await self.store.read(Query.CONTENT_GET, {"id": content_id})
+        return _content_detail(rows[0]) if rows else None
+
+    async def get_person(self, person_id: str) -> PersonDetail | None:
+        rows = await self.store.read(Query.PERSON_GET, {"id": person_id})
+        return PersonDetail.model_validate(rows[0]) if rows else None
+
+    async def get_user(self, user_id: str) -> User | None:
+        rows = await self.store.read(Query.USER_GET, {"id": user_id})
+        if not rows:
+            return None
+        row = rows[0]
+        return User(**row["user"], region_id=(row["regions"] or [None])[0], subscriptions=sorted(row["subscriptions"]))
+
+    async def neighbourhood(self, content_id: str, limit: int = 25) -> list[Neighbour]:
+        """Titles two hops away through a shared person, genre or mood, the most connected first."""
+        if not 1 <= limit <= 500:
+            raise InvalidInput([FieldProblem("limit", f"must be between 1 and 500, got {limit}")])
+        rows = await self.store.read(Query.CONTENT_NEIGHBOURHOOD, {"id": content_id, "limit": limit})
+        return [Neighbour.model_validate(row) for row in rows]
+
+    async def source_records(self, entity_id: str) -> list[SourceRecord]:
+        rows = await self.store.read(Query.SOURCE_RECORDS_OF, {"id": entity_id})
+        return [SourceRecord.model_validate(row["record"]) for row in rows]
+
+    async def counts_by_label(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in await self.store.read(Query.STATS_COUNT_BY_LABEL):
+            for label in row["labels"]:
+                counts[label] = counts.get(label, 0) + row["count"]
+        return dict(sorted(counts.items()))
+
+    async def similar_by_text(self, vector: Sequence[float], k: int = 10) -> list[VectorHit]:
+        return await self.store.vector_search(VectorIndex.CONTENT_TEXT, vector, k)
+
+
+_CREDIT_ROLES = {"ACTED_IN": "actor", "DIRECTED": "director", "WROTE": "writer"}
+
+
+def _content_detail(row: Mapping[str, Any]) -> ContentDetail:
+    """Sort the title's edges (see cypher/content/get.cypher) into genres, moods, credits, family and windows."""
+    genres, moods, credits, children, windows = [], [], [], [], []
+    parent_id = None
+    for link in row["links"]:
+        rel, node = link["rel"], link["node"]
+        if rel == "OF":
+            windows.append(node)
+        elif rel == "IN_GENRE":
+            genres.append(node)
+        elif rel == "HAS_MOOD":
+            moods.append(node)
+        elif rel in _CREDIT_ROLES:
+            credits.append({"person_id": node["id"], "name": node["name"], "role": _CREDIT_ROLES[rel],
+                            "character": link["character"], "order": link["order"]})
+        elif rel in ("SEASON_OF", "EPISODE_OF"):
+            if link["outgoing"]:
+                parent_id = node["id"]
+            else:
+                children.append(node)
+    return ContentDetail(
+        content=Content.model_validate(row["content"]),
+        genres=sorted(genres, key=lambda g: g["id"]),
+        moods=sorted(moods, key=lambda m: m["id"]),
+        credits=sorted(credits, key=lambda c: (c["role"], c["order"] or 0, c["person_id"])),
+        parent_id=parent_id,
+        children=sorted(children, key=lambda c: (c["number"] or 0, c["id"])),
+        windows=sorted(windows, key=lambda w: (w["region_id"], w["platform_id"], w.get("price") or 0, w["id"])),
+    )

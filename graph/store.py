@@ -1,0 +1,116 @@
+"""The one interface the rest of the code uses to reach the graph, whatever the backend.
+
+A store runs named statements from the `QueryBook` of its dialect with parameters, returns rows as dicts, writes
+lists of rows in batches, searches vector indexes and bootstraps the schema. Adapters: `FalkorDBStore`
+(embedded or external FalkorDB over RESP) and `Neo4jStore` (the official async driver).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from mediagateway.graph.errors import FieldProblem, InvalidInput
+from mediagateway.graph.model import VectorHit, check_vector
+from mediagateway.graph.queries import Dialect, Query, QueryBook
+
+Row = dict[str, Any]
+Params = Mapping[str, Any]
+
+
+class VectorIndex(Enum):
+    """The vector indexes of the graph, each with the statement that searches it."""
+
+    CONTENT_TEXT = Query.VECTOR_CONTENT_TEXT
+    CONTENT_GNN = Query.VECTOR_CONTENT_GNN
+    USER_GNN = Query.VECTOR_USER_GNN
+
+    def dimension(self, schema: SchemaParams) -> int:
+        return schema.text_dim if self is VectorIndex.CONTENT_TEXT else schema.gnn_dim
+
+
+@dataclass(frozen=True)
+class SchemaParams:
+    """What the schema bootstrap needs to know: vector sizes and HNSW settings."""
+
+    text_dim: int
+    gnn_dim: int
+    m: int
+    ef_construction: int
+    ef_runtime: int
+
+    def as_params(self) -> dict[str, int]:
+        return {
+            "text_dim": self.text_dim,
+            "gnn_dim": self.gnn_dim,
+            "m": self.m,
+            "ef_construction": self.ef_construction,
+            "ef_runtime": self.ef_runtime,
+        }
+
+
+def chunks(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class GraphStore(ABC):
+    """Named Cypher against one backend. Subclasses implement `read`, `write`, `bootstrap_schema`, `close`."""
+
+    dialect: Dialect
+
+    def __init__(self, book: QueryBook, schema: SchemaParams, batch_size: int = 1_000) -> None:
+        if book.dialect != self.dialect:
+            raise ValueError(f"{type(self).__name__} needs the {self.dialect} query book, got {book.dialect}")
+        self.book = book
+        self.schema = schema
+        self.batch_size = batch_size
+
+    @abstractmethod
+    async def read(self, query: Query, params: Params | None = None) -> list[Row]:
+        """Run a read-only statement; reads may go to replicas."""
+
+    @abstractmethod
+    async def write(self, query: Query, params: Params | None = None) -> list[Row]:
+        """Run a statement that writes, in one transaction."""
+
+    @abstractmethod
+    async def bootstrap_schema(self) -> None:
+        """Create every constraint, index and vector index; safe to run again."""
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise `StoreUnavailable` unless the backend answers."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    async def write_batches(self, query: Query, rows: Sequence[Row], batch_size: int | None = None) -> int:
+        """Write `rows` as `$rows` in batches, one transaction each; returns how many rows were sent."""
+        for batch in chunks(rows, batch_size or self.batch_size):
+            await self.write(query, {"rows": list(batch)})
+        return len(rows)
+
+    async def vector_search(self, index: VectorIndex, vector: Sequence[float], k: int) -> list[VectorHit]:
+        """The k nearest nodes by cosine, best first, scored on one scale for every backend: (1 + cos) / 2."""
+        if not 1 <= k <= 1_000:
+            raise InvalidInput([FieldProblem("k", f"must be between 1 and 1000, got {k}")])
+        try:
+            floats = check_vector(list(vector), index.dimension(self.schema), "vector")
+        except ValueError as exc:
+            raise InvalidInput([FieldProblem("vector", str(exc).removeprefix("vector: "))]) from exc
+        rows = await self.read(index.value, {"k": k, "vector": floats})
+        return [VectorHit(id=row["id"], score=row["score"]) for row in rows]
+
+    async def exact_text_search(self, vector: Sequence[float], k: int) -> list[VectorHit]:
+        """Exact top-k over content text embeddings by a full scan: ground truth for recall."""
+        floats = check_vector(list(vector), self.schema.text_dim, "vector")
+        rows = await self.read(Query.EXACT_CONTENT_TEXT, {"k": k, "vector": floats})
+        return [VectorHit(id=row["id"], score=row["score"]) for row in rows]
+
+    async def delete_all(self) -> None:
+        """Remove every node and edge (tests, benchmarks and `mediagateway db reset`)."""
+        await self.write(Query.DELETE_ALL)
