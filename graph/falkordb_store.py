@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import redis.asyncio as aioredis
-from falkordb.asyncio import FalkorDB
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from falkordb.asyncio.graph import AsyncGraph
 from redis.exceptions import AuthenticationError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -62,9 +64,14 @@ class FalkorDBStore(GraphStore):
             timeout=query_timeout_ms / 1000,
             socket_connect_timeout=3,
             socket_timeout=query_timeout_ms / 1000 + 5,
+            # one quick retry covers a dropped idle connection; more would only delay a clear error
+            retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), 1),
         )
-        self._db = FalkorDB(connection_pool=self._pool)
-        self._graph = self._db.select_graph(graph_name)
+        # The graph handle needs only a client's execute_command. The FalkorDB() wrapper is skipped on purpose:
+        # its constructor probes the server synchronously, which blocks the event loop and fails outright when
+        # the server is down, and the service must start (and say what is down in /ready) even then.
+        self._client = aioredis.Redis(connection_pool=self._pool)
+        self._graph = AsyncGraph(self._client, graph_name)
 
     async def read(self, query: Query, params: Params | None = None) -> list[Row]:
         return await self._run(query, params, read_only=True)
@@ -106,8 +113,7 @@ class FalkorDBStore(GraphStore):
             raise self._translate(exc, "schema bootstrap") from exc
 
     async def _pool_command(self, *args: Any) -> Any:
-        async with aioredis.Redis(connection_pool=self._pool) as client:
-            return await client.execute_command(*args)
+        return await self._client.execute_command(*args)
 
     async def ping(self) -> None:
         await self.read(Query.PING)
@@ -122,6 +128,7 @@ class FalkorDBStore(GraphStore):
         await self.bootstrap_schema()
 
     async def close(self) -> None:
+        await self._client.aclose()
         await self._pool.disconnect()
 
     def _translate(self, exc: Exception, what: str) -> Exception:

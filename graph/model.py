@@ -7,6 +7,7 @@ writes any of it, so a bad record never leaves half a batch behind. Instants are
 from __future__ import annotations
 
 import math
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -20,8 +21,11 @@ from pydantic import (
 )
 
 
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f]")  # below 32, except tab and newline
+
+
 def _no_control_characters(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\t\n" for ch in value):
+    if _CONTROL_CHARACTER.search(value):
         raise ValueError("contains a control character (NUL or similar)")
     return value
 

@@ -224,7 +224,11 @@ class GraphRepository:
 
     async def get_person(self, person_id: str) -> PersonDetail | None:
         rows = await self.store.read(Query.PERSON_GET, {"id": person_id})
-        return PersonDetail.model_validate(rows[0]) if rows else None
+        if not rows:
+            return None
+        credits = [{**credit, "role": _CREDIT_ROLES[credit["role"]]} for credit in rows[0]["credits"]]
+        credits.sort(key=lambda c: (-(c["content"].get("year") or 0), c["content"]["id"], c["role"]))
+        return PersonDetail(person=rows[0]["person"], credits=credits)
 
     async def get_user(self, user_id: str) -> User | None:
         rows = await self.store.read(Query.USER_GET, {"id": user_id})

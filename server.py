@@ -1,0 +1,133 @@
+"""The HTTP service: `/health` (liveness), `/ready` (the graph store and Redis answer), and GraphQL at `/graphql`.
+
+The app opens the configured store when it starts. An unreachable Neo4j or external FalkorDB does not stop it
+from starting: `/ready` then says which component is down and why, GraphQL requests get a clear error, and the
+schema bootstrap is retried once the backend answers. The embedded store is the service's own process, so
+failing to start it does stop the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import redis.asyncio as aioredis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from mediagateway.graph.connect import StoreRuntime, open_store
+from mediagateway.graph.errors import StoreError, StoreUnavailable
+from mediagateway.resolvers.context import RequestContext
+from mediagateway.schema import schema
+from mediagateway.settings import Settings
+
+log = logging.getLogger("mediagateway.server")
+READY_CHECK_TIMEOUT_S = 3.0
+
+
+class ServiceState:
+    """What the app holds between requests."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.runtime: StoreRuntime | None = None
+        self.schema_ready = False
+        self._bootstrap_lock = asyncio.Lock()
+
+    @property
+    def store_runtime(self) -> StoreRuntime:
+        if self.runtime is None:
+            raise StoreUnavailable("graph store", "the service is still starting")
+        return self.runtime
+
+    async def start(self) -> None:
+        self.runtime = await open_store(self.settings, bootstrap=False)
+        with contextlib.suppress(StoreUnavailable):
+            await self.ensure_schema()
+
+    async def ensure_schema(self) -> None:
+        if self.schema_ready:
+            return
+        async with self._bootstrap_lock:
+            if not self.schema_ready:
+                await self.store_runtime.store.bootstrap_schema()
+                self.schema_ready = True
+
+    async def stop(self) -> None:
+        if self.runtime is not None:
+            await self.runtime.close()
+
+
+async def health(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def ready(request: Request) -> Response:
+    state: ServiceState = request.app.state.service
+    components = {
+        "graph": await _check(_graph_ready(state)),
+        "redis": await _check(_redis_ready(state)),
+    }
+    components["graph"]["backend"] = state.settings.backend.value
+    ok = all(component["ok"] for component in components.values())
+    return JSONResponse({"status": "ready" if ok else "unavailable", "components": components},
+                        status_code=200 if ok else 503)
+
+
+async def _graph_ready(state: ServiceState) -> None:
+    await state.store_runtime.store.ping()
+    await state.ensure_schema()
+
+
+async def _redis_ready(state: ServiceState) -> None:
+    client = aioredis.Redis.from_url(state.store_runtime.redis_url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        await client.ping()
+    finally:
+        await client.aclose()
+
+
+async def _check(probe: Any) -> dict[str, Any]:
+    try:
+        await asyncio.wait_for(probe, READY_CHECK_TIMEOUT_S)
+    except TimeoutError:
+        return {"ok": False, "error": f"no answer within {READY_CHECK_TIMEOUT_S:.0f}s"}
+    except (StoreError, OSError, aioredis.RedisError) as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True}
+
+
+class GraphQLApp(GraphQL[RequestContext, None]):
+    async def get_context(self, request: Any, response: Any = None) -> RequestContext:
+        state: ServiceState = request.app.state.service
+        return RequestContext(repository=state.store_runtime.repository, backend=state.settings.backend.value)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    service = ServiceState(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
+            Route("/graphql", GraphQLApp(schema), methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    return app
