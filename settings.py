@@ -36,7 +36,7 @@ class Settings(BaseSettings):
 
     redis_url: str | None = Field(
         None,
-        description="Redis for RQ, cache and (backend=falkordb) the graph. Unset with backend=embedded: the embedded process",
+        description="Redis for RQ, the cache and (backend=falkordb) the graph; unset: the embedded process",
     )
     data_dir: Path = Field(Path("var"), description="where the embedded store keeps its files, pid and socket")
     embedded_startup_timeout_s: float = 20.0

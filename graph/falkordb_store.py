@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import redis.asyncio as aioredis
+from falkordb.asyncio.graph import AsyncGraph
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
-from falkordb.asyncio.graph import AsyncGraph
 from redis.exceptions import AuthenticationError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -114,9 +114,6 @@ class FalkorDBStore(GraphStore):
 
     async def _pool_command(self, *args: Any) -> Any:
         return await self._client.execute_command(*args)
-
-    async def ping(self) -> None:
-        await self.read(Query.PING)
 
     async def delete_all(self) -> None:
         """Drop the graph key whole (far faster than deleting node by node) and put the schema back."""

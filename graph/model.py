@@ -20,7 +20,6 @@ from pydantic import (
     model_validator,
 )
 
-
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f]")  # below 32, except tab and newline
 
 
@@ -33,10 +32,13 @@ def _no_control_characters(value: str) -> str:
 Id = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256), AfterValidator(_no_control_characters)
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000), AfterValidator(_no_control_characters)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=10_000), AfterValidator(_no_control_characters)
+]
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512), AfterValidator(_no_control_characters)
 ]
+EIDR_PATTERN = r"^10\.5240/[0-9A-F]{4}(-[0-9A-F]{4}){4}-[0-9A-Z]$"
 EpochMs = Annotated[int, Field(ge=0, le=32_503_680_000_000)]  # up to the year 3000
 
 
@@ -141,7 +143,7 @@ class ContentIn(Record):
     parent_id: Id | None = Field(None, description="the show of a season, the season of an episode")
     imdb_id: Annotated[str, StringConstraints(pattern=r"^tt\d{7,10}$")] | None = None
     tmdb_id: int | None = Field(None, gt=0)
-    eidr_id: Annotated[str, StringConstraints(pattern=r"^10\.5240/[0-9A-F]{4}(-[0-9A-F]{4}){4}-[0-9A-Z]$")] | None = None
+    eidr_id: Annotated[str, StringConstraints(pattern=EIDR_PATTERN)] | None = None
     popularity: float | None = Field(None, ge=0)
     genres: list[Id] = Field(default_factory=list, max_length=50)
     moods: list[Id] = Field(default_factory=list, max_length=50)

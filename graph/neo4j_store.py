@@ -66,12 +66,6 @@ class Neo4jStore(GraphStore):
         for number, statement in enumerate(self.book.script(Script.SCHEMA), start=1):
             await self._run(statement, params, RoutingControl.WRITE, f"schema statement {number}")
 
-    async def ping(self) -> None:
-        try:
-            await self._driver.verify_connectivity(database=self.database)
-        except Exception as exc:
-            raise self._translate(exc, "ping") from exc
-
     async def close(self) -> None:
         await self._driver.close()
 

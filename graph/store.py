@@ -81,9 +81,9 @@ class GraphStore(ABC):
     async def bootstrap_schema(self) -> None:
         """Create every constraint, index and vector index; safe to run again."""
 
-    @abstractmethod
     async def ping(self) -> None:
-        """Raise `StoreUnavailable` unless the backend answers."""
+        """Raise `StoreUnavailable` unless the backend answers a statement (credentials and database included)."""
+        await self.read(Query.PING)
 
     @abstractmethod
     async def close(self) -> None: ...

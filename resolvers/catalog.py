@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import strawberry
+
 from mediagateway.resolvers.context import Info
 from mediagateway.schema.types import Content, LabelCount, Stats
 
 
-async def content(info: Info, id: str) -> Content | None:
+async def content(info: Info, id: strawberry.ID) -> Content | None:
     detail = await info.context.repository.get_content(id)
     return Content.of(detail) if detail else None
 

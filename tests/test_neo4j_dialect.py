@@ -9,6 +9,7 @@ forms the project relies on. All statements are linted in one linter run per mod
 from __future__ import annotations
 
 import pytest
+
 from mediagateway.graph.queries import QueryBook
 
 from .neo4j_lint import LintDiagnostic, errors_only, lint_neo4j

@@ -171,11 +171,11 @@ async def test_reingesting_the_same_records_changes_nothing(repo: GraphRepositor
 async def test_an_update_changes_properties_in_place(repo: GraphRepository) -> None:
     await catalog.load(repo)
 
-    await repo.upsert_contents([{**catalog.HEAT, "title": "Heat (Director's Definitive Edition)", "runtime_minutes": 171}])
+    await repo.upsert_contents([{**catalog.HEAT, "title": "Heat (Director's Cut)", "runtime_minutes": 171}])
 
     heat = await repo.get_content("title:heat")
     assert heat is not None
-    assert heat.content.title == "Heat (Director's Definitive Edition)"
+    assert heat.content.title == "Heat (Director's Cut)"
     assert heat.content.runtime_minutes == 171
     assert (await repo.counts_by_label())["Content"] == 6
 

@@ -1,0 +1,84 @@
+"""The `mediagateway` command line, run as an operator would, against its own embedded store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mediagateway.graph.connect import open_store
+from mediagateway.settings import Settings
+
+from . import catalog
+
+CLI = str(Path(sys.executable).with_name("mediagateway"))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    directory = tmp_path / "store"
+    yield directory
+    subprocess.run([CLI, "db", "stop"], env={**os.environ, "MG_DATA_DIR": str(directory)}, capture_output=True)
+
+
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MG_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+    return subprocess.run([CLI, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+async def test_operator_session(data_dir: Path) -> None:
+    assert run(data_dir, "db", "status").returncode == 3
+
+    started = run(data_dir, "db", "start")
+    assert started.returncode == 0 and started.stdout.startswith("started: pid ")
+    assert run(data_dir, "db", "start").stdout.startswith("already running: pid ")
+    assert run(data_dir, "db", "status").stdout.startswith("running: pid ")
+    assert run(data_dir, "db", "bootstrap").stdout.strip() == "schema ready"
+
+    runtime = await open_store(Settings(data_dir=data_dir))
+    await catalog.load(runtime.repository)
+    await runtime.close()  # it did not start the store, so it leaves it running
+    assert run(data_dir, "db", "status").returncode == 0
+
+    stats = run(data_dir, "stats")
+    assert stats.returncode == 0
+    assert any(line.split() == ["│", "AvailabilityWindow", "│", "3", "│"] for line in stats.stdout.splitlines())
+
+    heat = run(data_dir, "content", "title:heat")
+    assert heat.returncode == 0
+    detail = json.loads(heat.stdout)
+    assert detail["content"]["title"] == "Heat"
+    assert len(detail["windows"]) == 3
+
+    missing = run(data_dir, "content", "title:nope")
+    assert missing.returncode == 1
+    assert 'no title with id "title:nope"' in missing.stderr
+
+    refused = run(data_dir, "db", "reset")
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    assert run(data_dir, "db", "reset", "--yes").stdout.strip() == "graph emptied"
+    assert "Content" not in run(data_dir, "stats").stdout
+
+    assert run(data_dir, "db", "stop").stdout.strip() == "stopped"
+    assert run(data_dir, "db", "stop").stdout.strip() == "not running"
+
+
+def test_a_command_starts_the_store_it_needs_and_stops_it_after(data_dir: Path) -> None:
+    result = run(data_dir, "stats")
+
+    assert result.returncode == 0
+    assert run(data_dir, "db", "status").returncode == 3
+
+
+def test_an_unreachable_backend_is_one_clear_line(tmp_path: Path) -> None:
+    env = {**os.environ, "MG_BACKEND": "falkordb", "MG_REDIS_URL": "redis://127.0.0.1:1", "MG_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([CLI, "stats"], env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 1
+    assert "error: FalkorDB at redis://127.0.0.1:1 is unavailable" in result.stderr
+    assert "Traceback" not in result.stderr

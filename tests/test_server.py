@@ -1,0 +1,168 @@
+"""The HTTP service end to end: a real uvicorn process on 127.0.0.1, spoken to by a real GraphQL client."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from gql import Client, GraphQLRequest
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.httpx import HTTPXAsyncTransport
+
+from mediagateway.graph.connect import open_store
+from mediagateway.settings import Settings
+
+from . import catalog
+
+GRAPH = "server_tests"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_api(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "mediagateway.server:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env={**os.environ, **env},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the API did not start within 30s")
+
+
+def stop_api(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+async def loaded(embedded_settings: Settings) -> AsyncIterator[None]:
+    settings = embedded_settings.model_copy(update={"graph_name": GRAPH})
+    runtime = await open_store(settings)
+    await runtime.store.delete_all()
+    await catalog.load(runtime.repository)
+    yield
+    await runtime.store.close()
+
+
+@pytest.fixture(scope="module")
+def api(loaded: None, embedded_settings: Settings) -> Iterator[str]:
+    process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH})
+    yield base
+    stop_api(process)
+
+
+async def graphql(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    transport = HTTPXAsyncTransport(url=f"{base}/graphql", timeout=15)
+    async with Client(transport=transport) as session:
+        return await session.execute(GraphQLRequest(query, variable_values=variables))
+
+
+TITLE_PAGE = """
+query Title($id: ID!) {
+  content(id: $id) {
+    id kind title year genres { id name } credits { name role character }
+    availability { platformName regionId pricingModel price currency deepLink trustScore availableUntil }
+  }
+}
+"""
+
+
+def test_health_is_always_ok(api: str) -> None:
+    response = httpx.get(f"{api}/health")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_ready_when_store_and_redis_answer(api: str) -> None:
+    response = httpx.get(f"{api}/ready")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["components"]["graph"] == {"ok": True, "backend": "embedded"}
+    assert body["components"]["redis"] == {"ok": True}
+
+
+async def test_title_page_over_graphql(api: str) -> None:
+    result = await graphql(api, TITLE_PAGE, {"id": "title:heat"})
+
+    heat = result["content"]
+    assert (heat["kind"], heat["title"], heat["year"]) == ("MOVIE", "Heat", 1995)
+    assert [g["name"] for g in heat["genres"]] == ["Crime", "Thriller"]
+    assert {"name": "Al Pacino", "role": "actor", "character": "Vincent Hanna"} in heat["credits"]
+    rental = next(w for w in heat["availability"] if w["pricingModel"] == "TVOD")
+    assert rental == {
+        "platformName": "RentBox", "regionId": "US", "pricingModel": "TVOD", "price": 3.99, "currency": "USD",
+        "deepLink": "https://rentbox.example/heat", "trustScore": 0.7, "availableUntil": None,
+    }
+
+
+async def test_unknown_title_is_null_not_an_error(api: str) -> None:
+    assert await graphql(api, TITLE_PAGE, {"id": "title:nope"}) == {"content": None}
+
+
+async def test_stats_counts_nodes_by_label(api: str) -> None:
+    result = await graphql(api, "{ stats { backend nodes { label count } } }")
+
+    counts = {row["label"]: row["count"] for row in result["stats"]["nodes"]}
+    assert result["stats"]["backend"] == "embedded"
+    assert (counts["Content"], counts["AvailabilityWindow"], counts["Person"]) == (6, 3, 4)
+
+
+@pytest.fixture(scope="module")
+def api_without_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    dead_port = free_port()  # nothing listens here
+    process, base = start_api({
+        "MG_BACKEND": "falkordb",
+        "MG_REDIS_URL": f"redis://127.0.0.1:{dead_port}",
+        "MG_DATA_DIR": str(tmp_path_factory.mktemp("unused")),
+    })
+    yield base, dead_port
+    stop_api(process)
+
+
+def test_ready_names_the_component_that_is_down_and_why(api_without_backend: tuple[str, int]) -> None:
+    base, port = api_without_backend
+    started = time.monotonic()
+
+    response = httpx.get(f"{base}/ready", timeout=30)
+
+    assert time.monotonic() - started < 10
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    graph = body["components"]["graph"]
+    assert graph["ok"] is False
+    assert f"FalkorDB at redis://127.0.0.1:{port} is unavailable" in graph["error"]
+    assert "refused" in graph["error"].lower()
+    assert body["components"]["redis"]["ok"] is False
+
+
+async def test_requests_get_a_clear_error_not_a_hang(api_without_backend: tuple[str, int]) -> None:
+    base, port = api_without_backend
+    started = time.monotonic()
+
+    with pytest.raises(TransportQueryError) as raised:
+        await graphql(base, TITLE_PAGE, {"id": "title:heat"})
+
+    assert time.monotonic() - started < 10
+    assert f"FalkorDB at redis://127.0.0.1:{port} is unavailable" in str(raised.value)
