@@ -68,6 +68,13 @@ class PricingModel(StrEnum):
     FREE = "FREE"
 
 
+class Transaction(StrEnum):
+    """What a TVOD price buys."""
+
+    RENT = "rent"
+    BUY = "buy"
+
+
 class Quality(StrEnum):
     SD = "SD"
     HD = "HD"
@@ -214,6 +221,7 @@ class WindowIn(Record):
     platform_id: Id
     region_id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     pricing_model: PricingModel
+    transaction: Transaction | None = None
     price: float | None = Field(None, ge=0, le=100_000)
     currency: Currency | None = None
     quality: list[Quality] = Field(default_factory=list, max_length=10)
@@ -240,9 +248,8 @@ class WindowIn(Record):
 
     @property
     def window_id(self) -> str:
-        return self.id or "|".join(
-            (self.content_id, self.platform_id, self.region_id, str(self.pricing_model), str(self.available_from))
-        )
+        terms = str(self.pricing_model) if self.transaction is None else f"{self.pricing_model}-{self.transaction}"
+        return self.id or "|".join((self.content_id, self.platform_id, self.region_id, terms, str(self.available_from)))
 
     def row(self) -> dict[str, Any]:
         return {
@@ -252,6 +259,32 @@ class WindowIn(Record):
             "region_id": self.region_id,
             "props": self.props(),
         }
+
+
+class Signal(StrEnum):
+    """User interaction signals, strongest first (DESIGN.md, scoring)."""
+
+    WATCH_COMPLETE = "watch_complete"
+    RATING = "rating"
+    WATCH_START = "watch_start"
+    CLICK = "click"
+    SKIP = "skip"
+
+
+class InteractionIn(Record):
+    """A user's interaction with a title; the newest of each kind per user and title is kept."""
+
+    user_id: Id
+    content_id: Id
+    signal: Signal
+    rating: float | None = Field(None, ge=0, le=10)
+    at: EpochMs
+
+    @model_validator(mode="after")
+    def _rating_goes_with_rating(self) -> InteractionIn:
+        if (self.signal == Signal.RATING) != (self.rating is not None):
+            raise ValueError("a rating value goes with the rating signal, and only with it")
+        return self
 
 
 class SourceRecordIn(Record):
@@ -328,6 +361,7 @@ class AvailabilityWindow(Out):
     platform_name: str | None = None
     region_id: str
     pricing_model: PricingModel
+    transaction: Transaction | None = None
     price: float | None = None
     currency: str | None = None
     quality: list[Quality] = []
@@ -404,6 +438,15 @@ class User(Out):
     name: str | None = None
     region_id: str | None = None
     subscriptions: list[str] = []
+
+
+class Interaction(Out):
+    content_id: str
+    type: str
+    rating: float | None = None
+    completed: bool | None = None
+    signal: str | None = None
+    at: int
 
 
 class SourceRecord(Out):

@@ -52,6 +52,14 @@ class Query(StrEnum):
     VECTOR_CONTENT_GNN = "vector/content_gnn"
     VECTOR_USER_GNN = "vector/user_gnn"
     EXACT_CONTENT_TEXT = "vector/exact_content_text"
+    # --- ingestion: entity resolution (ingest/resolve.py) ---
+    # --- ingestion: pipeline, jobs, users and interactions ---
+    RATED_UPSERT = "interaction/rated_upsert"
+    WATCHED_UPSERT = "interaction/watched_upsert"
+    INTERACTED_UPSERT = "interaction/interacted_upsert"
+    INTERACTIONS_OF_USER = "interaction/of_user"
+    CANONICAL_OF_SOURCE_RECORDS = "ingest/canonical_of_source_records"
+    CONTENT_BY_EXTERNAL_IDS = "ingest/content_by_external_ids"
     PING = "admin/ping"
     DELETE_ALL = "admin/delete_all"
 

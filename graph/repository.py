@@ -19,12 +19,15 @@ from mediagateway.graph.model import (
     ContentDetail,
     ContentIn,
     ContentKind,
+    Interaction,
+    InteractionIn,
     Neighbour,
     PersonDetail,
     PersonIn,
     PlatformIn,
     RegionIn,
     SourceRecord,
+    Signal,
     SourceRecordIn,
     TaxonomyIn,
     User,
@@ -170,6 +173,36 @@ class GraphRepository:
         await self.store.write_batches(Query.SOURCE_RECORD_UPSERT, [s.row() for s in sources])
         return len(sources)
 
+    async def upsert_interactions(self, records: Iterable[InteractionIn | Mapping[str, Any]]) -> int:
+        interactions = validate_batch(InteractionIn, records)
+        problems = await self._missing(Query.USER_EXISTING_IDS, "user_id", "user", [[i.user_id] for i in interactions])
+        problems += await self._missing(Query.CONTENT_EXISTING_IDS, "content_id", "title",
+                                        [[i.content_id] for i in interactions])
+        if problems:
+            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+        # Only the newest interaction per edge goes into a batch: FalkorDB does not show one row's SET on an edge
+        # that an earlier row of the same statement created, so "newest wins" is decided here for the batch and
+        # in Cypher against what is already stored.
+        newest: dict[tuple[str, str, str], InteractionIn] = {}
+        for i in interactions:
+            edge = "rated" if i.signal == Signal.RATING else "watched" if i.signal in _WATCH_SIGNALS else i.signal
+            key = (i.user_id, i.content_id, edge)
+            if key not in newest or newest[key].at <= i.at:
+                newest[key] = i
+        ratings, watches, others = [], [], []
+        for (user_id, content_id, edge), i in newest.items():
+            row = {"user_id": user_id, "content_id": content_id, "at": i.at}
+            if edge == "rated":
+                ratings.append({**row, "rating": i.rating})
+            elif edge == "watched":
+                watches.append({**row, "completed": i.signal == Signal.WATCH_COMPLETE})
+            else:
+                others.append({**row, "signal": i.signal})
+        await self.store.write_batches(Query.RATED_UPSERT, ratings)
+        await self.store.write_batches(Query.WATCHED_UPSERT, watches)
+        await self.store.write_batches(Query.INTERACTED_UPSERT, others)
+        return len(interactions)
+
     async def set_text_embeddings(self, rows: Iterable[tuple[str, Sequence[float], str | None]]) -> int:
         """(title id, vector, hash of the text it was computed from) for each title."""
         return await self._set_vectors(Query.CONTENT_SET_TEXT_EMBEDDING, Query.CONTENT_EXISTING_IDS,
@@ -244,6 +277,29 @@ class GraphRepository:
         rows = await self.store.read(Query.CONTENT_NEIGHBOURHOOD, {"id": content_id, "limit": limit})
         return [Neighbour.model_validate(row) for row in rows]
 
+    async def interactions_of(self, user_id: str, limit: int = 100) -> list[Interaction]:
+        """A user's interactions, newest first."""
+        rows = await self.store.read(Query.INTERACTIONS_OF_USER, {"id": user_id, "limit": limit})
+        return [Interaction.model_validate(row) for row in rows]
+
+    async def canonical_ids_of_source_records(self, keys: Sequence[str]) -> dict[str, str]:
+        """Source record id (`source:native_id`) -> the canonical title it was resolved into, for those known."""
+        if not keys:
+            return {}
+        rows = await self.store.read(Query.CANONICAL_OF_SOURCE_RECORDS, {"keys": sorted(set(keys))})
+        return {row["key"]: row["id"] for row in rows}
+
+    async def content_ids_by_external_ids(
+        self, imdb_ids: Sequence[str], tmdb_ids: Sequence[int]
+    ) -> dict[tuple[str, str], str]:
+        """("imdb", "tt…") or ("tmdb", "123") -> canonical title id, for those known."""
+        if not imdb_ids and not tmdb_ids:
+            return {}
+        rows = await self.store.read(
+            Query.CONTENT_BY_EXTERNAL_IDS, {"imdb_ids": sorted(set(imdb_ids)), "tmdb_ids": sorted(set(tmdb_ids))}
+        )
+        return {(row["scheme"], row["value"]): row["id"] for row in rows}
+
     async def source_records(self, entity_id: str) -> list[SourceRecord]:
         rows = await self.store.read(Query.SOURCE_RECORDS_OF, {"id": entity_id})
         return [SourceRecord.model_validate(row["record"]) for row in rows]
@@ -259,6 +315,7 @@ class GraphRepository:
         return await self.store.vector_search(VectorIndex.CONTENT_TEXT, vector, k)
 
 
+_WATCH_SIGNALS = (Signal.WATCH_COMPLETE, Signal.WATCH_START)
 _CREDIT_ROLES = {"ACTED_IN": "actor", "DIRECTED": "director", "WROTE": "writer"}
 
 

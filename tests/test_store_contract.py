@@ -301,3 +301,50 @@ async def test_hostile_strings_are_stored_as_plain_data(repo: GraphRepository) -
     assert stored is not None
     assert stored.content.title == hostile.strip()
     assert (await repo.counts_by_label())["Content"] == 7
+
+
+async def test_interactions_keep_the_newest_per_kind(repo: GraphRepository) -> None:
+    await catalog.load(repo)
+    await repo.upsert_users([{"id": "user:ada"}])
+    await repo.upsert_interactions([
+        {"user_id": "user:ada", "content_id": "title:heat", "signal": "rating", "rating": 4.5, "at": 2_000},
+        {"user_id": "user:ada", "content_id": "title:heat", "signal": "rating", "rating": 2.0, "at": 1_000},
+        {"user_id": "user:ada", "content_id": "title:heat", "signal": "watch_start", "at": 500},
+        {"user_id": "user:ada", "content_id": "title:heat", "signal": "watch_complete", "at": 900},
+        {"user_id": "user:ada", "content_id": "title:the-wire", "signal": "click", "at": 3_000},
+    ])
+
+    interactions = await repo.interactions_of("user:ada")
+
+    assert [(i.content_id, i.type, i.rating, i.completed, i.signal, i.at) for i in interactions] == [
+        ("title:the-wire", "INTERACTED", None, None, "click", 3_000),
+        ("title:heat", "RATED", 4.5, None, None, 2_000),
+        ("title:heat", "WATCHED", None, True, None, 900),
+    ]
+
+
+async def test_interactions_with_unknown_users_or_titles_are_rejected(repo: GraphRepository) -> None:
+    await catalog.load(repo)
+    await repo.upsert_users([{"id": "user:ada"}])
+
+    with pytest.raises(InvalidInput) as raised:
+        await repo.upsert_interactions([
+            {"user_id": "user:ada", "content_id": "title:heat", "signal": "click", "at": 1},
+            {"user_id": "user:nobody", "content_id": "title:nope", "signal": "click", "at": 1},
+            {"user_id": "user:ada", "content_id": "title:heat", "signal": "click", "rating": 3, "at": 1},
+        ])
+
+    assert "[2]" in str(raised.value) and "rating value goes with the rating signal" in str(raised.value)
+    assert await repo.interactions_of("user:ada") == []
+
+
+async def test_lookups_of_canonical_titles_by_source_record_and_external_id(repo: GraphRepository) -> None:
+    await catalog.load(repo)
+    await repo.upsert_source_records([{"id": "feed-a:123", "source": "feed-a", "native_id": "123",
+                                       "entity_label": "Content", "entity_id": "title:heat"}])
+
+    assert await repo.canonical_ids_of_source_records(["feed-a:123", "feed-a:999"]) == {"feed-a:123": "title:heat"}
+    assert await repo.content_ids_by_external_ids(["tt0113277", "tt0000001"], [949, 1]) == {
+        ("imdb", "tt0113277"): "title:heat",
+        ("tmdb", "949"): "title:heat",
+    }
