@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from mediagateway.graph.embeddings import embedding_text, text_hash
+
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f]")  # below 32, except tab and newline
 
 
@@ -166,10 +168,12 @@ class ContentIn(Record):
         return self
 
     def row(self) -> dict[str, Any]:
+        props = self.props(exclude={"genres", "moods", "credits", "parent_id"})
+        props["text_wanted_hash"] = text_hash(embedding_text(self.title, self.year, self.synopsis, self.genres))
         return {
             "id": self.id,
             "kind": self.kind,
-            "props": self.props(exclude={"genres", "moods", "credits", "parent_id"}),
+            "props": props,
             "genres": list(self.genres),
             "moods": list(self.moods),
             "credits": [c.model_dump(mode="json") for c in self.credits],
@@ -229,6 +233,7 @@ class WindowIn(Record):
     download: bool = False
     exclusive: bool = False
     deep_link: Url | None = None
+    deep_link_tv: Url | None = None
     available_from: EpochMs
     available_until: EpochMs | None = None
     trust_score: float = Field(0.5, ge=0, le=1)
@@ -369,6 +374,7 @@ class AvailabilityWindow(Out):
     download: bool = False
     exclusive: bool = False
     deep_link: str | None = None
+    deep_link_tv: str | None = None
     available_from: int
     available_until: int | None = None
     trust_score: float

@@ -58,6 +58,8 @@ class Query(StrEnum):
     WATCHED_UPSERT = "interaction/watched_upsert"
     INTERACTED_UPSERT = "interaction/interacted_upsert"
     INTERACTIONS_OF_USER = "interaction/of_user"
+    CONTENT_NEEDING_TEXT_EMBEDDING = "content/needing_text_embedding"
+    CONTENT_COUNT_NEEDING_TEXT_EMBEDDING = "content/count_needing_text_embedding"
     CANONICAL_OF_SOURCE_RECORDS = "ingest/canonical_of_source_records"
     CONTENT_BY_EXTERNAL_IDS = "ingest/content_by_external_ids"
     PING = "admin/ping"

@@ -311,6 +311,14 @@ class GraphRepository:
                 counts[label] = counts.get(label, 0) + row["count"]
         return dict(sorted(counts.items()))
 
+    async def titles_needing_text_embedding(self, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` titles whose text embedding is missing or stale: id, title, year, synopsis, genres."""
+        return await self.store.read(Query.CONTENT_NEEDING_TEXT_EMBEDDING, {"limit": limit})
+
+    async def count_titles_needing_text_embedding(self) -> int:
+        rows = await self.store.read(Query.CONTENT_COUNT_NEEDING_TEXT_EMBEDDING)
+        return int(rows[0]["count"]) if rows else 0
+
     async def similar_by_text(self, vector: Sequence[float], k: int = 10) -> list[VectorHit]:
         return await self.store.vector_search(VectorIndex.CONTENT_TEXT, vector, k)
 
