@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import redis
 import redis.asyncio as aioredis
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -37,6 +38,7 @@ class ServiceState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.runtime: StoreRuntime | None = None
+        self.redis: redis.Redis | None = None
         self.schema_ready = False
         self._bootstrap_lock = asyncio.Lock()
 
@@ -46,8 +48,15 @@ class ServiceState:
             raise StoreUnavailable("graph store", "the service is still starting")
         return self.runtime
 
+    @property
+    def jobs_redis(self) -> redis.Redis:
+        if self.redis is None:
+            raise StoreUnavailable("redis", "the service is still starting")
+        return self.redis
+
     async def start(self) -> None:
         self.runtime = await open_store(self.settings, bootstrap=False)
+        self.redis = redis.Redis.from_url(self.runtime.redis_url, socket_connect_timeout=2, socket_timeout=5)
         with contextlib.suppress(StoreUnavailable):
             await self.ensure_schema()
 
@@ -60,6 +69,8 @@ class ServiceState:
                 self.schema_ready = True
 
     async def stop(self) -> None:
+        if self.redis is not None:
+            self.redis.close()
         if self.runtime is not None:
             await self.runtime.close()
 
@@ -106,7 +117,8 @@ async def _check(probe: Any) -> dict[str, Any]:
 class GraphQLApp(GraphQL[RequestContext, None]):
     async def get_context(self, request: Any, response: Any = None) -> RequestContext:
         state: ServiceState = request.app.state.service
-        return RequestContext(repository=state.store_runtime.repository, backend=state.settings.backend.value)
+        return RequestContext(repository=state.store_runtime.repository, backend=state.settings.backend.value,
+                              redis=state.jobs_redis)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -142,3 +142,15 @@ class LabelCount:
 class Stats:
     backend: str
     nodes: list[LabelCount]
+
+
+@strawberry.type(description="A background job (ingest, embed) and its progress")
+class Job:
+    id: strawberry.ID
+    function: str
+    status: str = strawberry.field(description="queued, started, finished, failed, scheduled, deferred, canceled")
+    done: int = strawberry.field(description="items done so far")
+    total: int | None = strawberry.field(description="items in all, when known")
+    stage: str | None
+    result: str | None = strawberry.field(description="the job's report, as JSON, once finished")
+    error: str | None

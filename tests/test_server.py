@@ -166,3 +166,14 @@ async def test_requests_get_a_clear_error_not_a_hang(api_without_backend: tuple[
 
     assert time.monotonic() - started < 10
     assert f"FalkorDB at redis://127.0.0.1:{port} is unavailable" in str(raised.value)
+
+
+def test_the_api_process_never_imports_torch() -> None:
+    probe = ("import sys, mediagateway.server, mediagateway.jobs.queue; "
+             "print(sorted(m for m in ('torch', 'sentence_transformers', 'torch_geometric') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+async def test_an_unknown_job_is_null(api: str) -> None:
+    assert await graphql(api, '{ job(id: "no-such-job") { status } }') == {"job": None}
