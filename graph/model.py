@@ -220,7 +220,7 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 class WindowIn(Record):
     """An availability window: a title on a platform in a region for a time, under license terms."""
 
-    id: Id | None = Field(None, description="derived from title, platform, region, pricing model and start if empty")
+    id: Id | None = Field(None, description="derived from title, platform, region, terms and quality if empty")
     content_id: Id
     platform_id: Id
     region_id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -253,8 +253,13 @@ class WindowIn(Record):
 
     @property
     def window_id(self) -> str:
+        """The given id, else one per title, platform, region, terms and quality: a feed that re-verifies an offer
+        (new dates, a new price) updates its window instead of adding one."""
+        if self.id:
+            return self.id
         terms = str(self.pricing_model) if self.transaction is None else f"{self.pricing_model}-{self.transaction}"
-        return self.id or "|".join((self.content_id, self.platform_id, self.region_id, terms, str(self.available_from)))
+        quality = "+".join(sorted(str(q) for q in self.quality)) or "any"
+        return "|".join((self.content_id, self.platform_id, self.region_id, terms, quality))
 
     def row(self) -> dict[str, Any]:
         return {

@@ -136,6 +136,6 @@ class Connector(Protocol):
 
     def read(self, path: Path) -> Iterator[ParsedItem]: ...
 
-    def parse_line(self, raw: str, line: int) -> list[ParsedItem]:
-        """Parse one raw record again (re-driving it out of quarantine)."""
+    def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
+        """Parse one raw record again (re-driving it out of quarantine); `part` is the file it came from."""
         ...
