@@ -154,6 +154,9 @@ class ContentIn(Record):
     tmdb_id: int | None = Field(None, gt=0)
     eidr_id: Annotated[str, StringConstraints(pattern=EIDR_PATTERN)] | None = None
     popularity: float | None = Field(None, ge=0)
+    match_key: Annotated[str, StringConstraints(max_length=512)] | None = Field(
+        None, description="the entity resolver's blocking key: how titles spelled alike are found in the graph"
+    )
     genres: list[Id] = Field(default_factory=list, max_length=50)
     moods: list[Id] = Field(default_factory=list, max_length=50)
     credits: list[Credit] = Field(default_factory=list, max_length=1_000)

@@ -48,11 +48,21 @@ class Query(StrEnum):
     SOURCE_RECORD_UPSERT = "provenance/source_record_upsert"
     SOURCE_RECORDS_OF = "provenance/source_records_of"
     STATS_COUNT_BY_LABEL = "stats/count_by_label"
+    STATS_COUNT_BY_TYPE = "stats/count_by_type"
     VECTOR_CONTENT_TEXT = "vector/content_text"
     VECTOR_CONTENT_GNN = "vector/content_gnn"
     VECTOR_USER_GNN = "vector/user_gnn"
     EXACT_CONTENT_TEXT = "vector/exact_content_text"
     # --- ingestion: entity resolution (ingest/resolve.py) ---
+    RESOLVE_SOURCE_RECORDS = "resolve/source_records"
+    RESOLVE_CONTENT_CANDIDATES = "resolve/content_candidates"
+    RESOLVE_CONTENTS = "resolve/contents"
+    RESOLVE_CHILDREN = "resolve/children"
+    RESOLVE_PEOPLE_BY_IMDB = "resolve/people_by_imdb"
+    RESOLVE_COWORKERS = "resolve/coworkers"
+    RESOLVE_ENTITY = "resolve/entity"
+    RESOLVE_SPLIT_MOVE = "resolve/split_move"
+    RESOLVE_MARK_DO_NOT_MERGE = "resolve/mark_do_not_merge"
     # --- ingestion: pipeline, jobs, users and interactions ---
     RATED_UPSERT = "interaction/rated_upsert"
     WATCHED_UPSERT = "interaction/watched_upsert"
@@ -63,6 +73,8 @@ class Query(StrEnum):
     CANONICAL_OF_SOURCE_RECORDS = "ingest/canonical_of_source_records"
     CONTENT_BY_EXTERNAL_IDS = "ingest/content_by_external_ids"
     PING = "admin/ping"
+    DIGEST_NODES = "admin/digest_nodes"
+    DIGEST_EDGES = "admin/digest_edges"
     DELETE_ALL = "admin/delete_all"
 
 

@@ -7,6 +7,8 @@ idempotent `UNWIND $rows ... MERGE` batches, so re-ingesting the same records ch
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -318,6 +320,21 @@ class GraphRepository:
     async def count_titles_needing_text_embedding(self) -> int:
         rows = await self.store.read(Query.CONTENT_COUNT_NEEDING_TEXT_EMBEDDING)
         return int(rows[0]["count"]) if rows else 0
+
+    async def counts_by_type(self) -> dict[str, int]:
+        """Edge counts by relationship type."""
+        rows = await self.store.read(Query.STATS_COUNT_BY_TYPE)
+        return dict(sorted((row["type"], row["count"]) for row in rows))
+
+    async def digest(self) -> str:
+        """A hash of every node and edge with their properties (vectors aside): equal digests, equal graphs."""
+        nodes = await self.store.read(Query.DIGEST_NODES)
+        edges = await self.store.read(Query.DIGEST_EDGES)
+        lines = sorted(json.dumps([sorted(row["labels"]), row["id"], sorted(map(tuple, row["properties"]))],
+                                  sort_keys=True, default=str) for row in nodes)
+        lines += sorted(json.dumps([row["type"], row["from"], row["to"], sorted(map(tuple, row["properties"]))],
+                                   sort_keys=True, default=str) for row in edges)
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
     async def similar_by_text(self, vector: Sequence[float], k: int = 10) -> list[VectorHit]:
         return await self.store.vector_search(VectorIndex.CONTENT_TEXT, vector, k)

@@ -348,3 +348,14 @@ async def test_lookups_of_canonical_titles_by_source_record_and_external_id(repo
         ("imdb", "tt0113277"): "title:heat",
         ("tmdb", "949"): "title:heat",
     }
+
+
+async def test_digest_is_equal_for_equal_graphs_and_differs_otherwise(repo: GraphRepository) -> None:
+    await catalog.load(repo)
+    first = await repo.digest()
+    await catalog.load(repo)
+    assert await repo.digest() == first
+
+    await repo.upsert_windows([{**catalog.WINDOWS[0], "price": 1.0, "currency": "USD"}])
+    assert await repo.digest() != first
+    assert (await repo.counts_by_type())["OF"] == 3

@@ -11,6 +11,9 @@ CREATE INDEX FOR (n:AvailabilityWindow) ON (n.id);
 CREATE INDEX FOR (n:SourceRecord) ON (n.id);
 CREATE INDEX FOR (n:Content) ON (n.imdb_id);
 CREATE INDEX FOR (n:Content) ON (n.tmdb_id);
+CREATE INDEX FOR (n:Content) ON (n.match_key);
+CREATE INDEX FOR (n:Content) ON (n.eidr_id);
+CREATE INDEX FOR (n:Person) ON (n.imdb_id);
 CREATE INDEX FOR (n:AvailabilityWindow) ON (n.available_until);
 CREATE VECTOR INDEX FOR (n:Content) ON (n.text_embedding)
   OPTIONS {dimension: $text_dim, similarityFunction: 'cosine', M: $m, efConstruction: $ef_construction, efRuntime: $ef_runtime};

@@ -10,6 +10,9 @@ CREATE CONSTRAINT availability_window_id IF NOT EXISTS FOR (n:AvailabilityWindow
 CREATE CONSTRAINT source_record_id IF NOT EXISTS FOR (n:SourceRecord) REQUIRE n.id IS UNIQUE;
 CREATE INDEX content_imdb_id IF NOT EXISTS FOR (n:Content) ON (n.imdb_id);
 CREATE INDEX content_tmdb_id IF NOT EXISTS FOR (n:Content) ON (n.tmdb_id);
+CREATE INDEX content_match_key IF NOT EXISTS FOR (n:Content) ON (n.match_key);
+CREATE INDEX content_eidr_id IF NOT EXISTS FOR (n:Content) ON (n.eidr_id);
+CREATE INDEX person_imdb_id IF NOT EXISTS FOR (n:Person) ON (n.imdb_id);
 CREATE INDEX availability_window_until IF NOT EXISTS FOR (n:AvailabilityWindow) ON (n.available_until);
 CREATE VECTOR INDEX content_text_embedding IF NOT EXISTS FOR (n:Content) ON (n.text_embedding)
   OPTIONS {indexConfig: {`vector.dimensions`: $text_dim, `vector.similarity_function`: 'cosine'}};

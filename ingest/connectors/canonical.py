@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
@@ -26,10 +27,22 @@ _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a bo
 
 
 @cache
-def schema_validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return schema
+
+
+@cache
+def schema_validator() -> Draft202012Validator:
+    """The reference validator: slow, but its errors say exactly what is wrong."""
+    return Draft202012Validator(_schema())
+
+
+@cache
+def _fast_validator() -> Any:
+    """A compiled validator of the same schema, about a hundred times faster: it decides; the reference explains."""
+    return jsonschema_rs.validator_for(_schema())
 
 
 def _json_type(value: object) -> str:
@@ -82,6 +95,8 @@ def _schema_message(error: SchemaError) -> str:
 
 def check_schema(record: object) -> None:
     """Raise ValueError naming the first field that breaks the canonical schema."""
+    if _fast_validator().is_valid(record):
+        return
     errors = list(schema_validator().iter_errors(record))
     if not errors:
         return

@@ -1,0 +1,882 @@
+"""Entity resolution: source records (`SourceTitle`) to the canonical titles and people of the graph.
+
+Titles are matched in this order, and the evidence that attached each record is kept on its `SourceRecord` as
+`match_rule`, with the record or entity it was matched with ("imdb_id ~ tmdb:603", "title+year±1 0.91 ~ a:12"):
+1. a record already in the graph stays with the entity it was resolved into (its rule is kept);
+2. external ids, IMDb, TMDb (per kind: TMDb numbers films and shows apart) and EIDR, within the batch and against
+   the graph;
+3. films and shows: blocking and fuzzy scores (`ingest/matching.py`) against the batch and against graph titles
+   found by block key (`Content.match_key`) or credited to people already known; seasons and episodes: the same
+   canonical parent and number.
+Clusters are transitive (union-find) but never hold two IMDb, TMDb or EIDR ids, two graph entities, two native ids
+of one source (`ResolverConfig.same_source_distinct`), or records a split set apart (`do_not_merge` on their source
+records); and a fuzzy merge never widens a cluster's years beyond the tolerance (no chaining a film to its remake
+through a record without a year). Pairs are merged best score first.
+
+People: by IMDb nm id, then the source's own person id, then the normalised name on the same canonical title, then
+the normalised name with a co-worker in common (a co-worker of the same name in the batch, the same person in the
+graph).
+
+Canonical ids are deterministic (the same records give the same ids):
+- a cluster holding a graph entity keeps that entity's id;
+- else its external id: `title:imdb:tt0113277`, `title:tmdb:movie:949`, `title:eidr:10.5240/...`; a season or
+  episode without one: `<show id>/season-2`, `<season id>/episode-5`;
+- else `title:<title slug>-<year>-<hash of the cluster's smallest source key>`;
+- people: `person:imdb:nm0000199`, else `person:<source>:<native id>` (the smallest), else
+  `person:<name slug>-<hash of the smallest title key with the name>`;
+- a derived id another entity already holds (one this cluster may not merge with) gets a hash suffix.
+The one order-dependence: an id is fixed when its entity is first written, from the records of that batch; a later
+batch keeps it even when its records would derive another (an IMDb id that arrives with a second source).
+
+Attributes: per field, the first value in record rank (more external ids first, then source key). A batch that
+re-sends a source record the entity already has updates the entity; one that brings only new sources keeps the
+entity's title, original title and year (a second feed's "CITY LIGHTS" does not rename "City Lights"); its other
+fields are written where it has them. Credits point at canonical person ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mediagateway.graph.model import (
+    EIDR_PATTERN,
+    PARENT_KIND,
+    ContentIn,
+    ContentKind,
+    Credit,
+    PersonIn,
+    SourceRecordIn,
+)
+from mediagateway.graph.queries import Query
+from mediagateway.graph.repository import GraphRepository
+from mediagateway.graph.store import GraphStore
+from mediagateway.ingest.matching import (
+    Clusters,
+    ResolverConfig,
+    TitleProfile,
+    block_key,
+    lookup_keys,
+    name_key,
+    scored_pairs,
+    title_key,
+    title_profile,
+)
+from mediagateway.ingest.normalise import person_name
+from mediagateway.ingest.records import SourceOffer, SourceTitle
+
+__all__ = ["EntityResolver", "Resolution", "ResolverConfig"]
+
+_STAGES: tuple[frozenset[str], ...] = (
+    frozenset({ContentKind.MOVIE.value, ContentKind.SHOW.value}),
+    frozenset({ContentKind.SEASON.value}),
+    frozenset({ContentKind.EPISODE.value}),
+)
+_EIDR = re.compile(EIDR_PATTERN)
+_RULE_LIMIT = 256
+_GRAPH = "\x1f"  # starts the ref of a graph entity in a cluster; no record key can hold it (see graph.model.Id)
+_EXACT_RULES = (("imdb", "imdb_id"), ("tmdb", "tmdb_id"), ("eidr", "eidr_id"))
+
+
+@dataclass
+class Resolution:
+    contents: list[ContentIn] = field(default_factory=list)
+    people: list[PersonIn] = field(default_factory=list)
+    source_records: list[SourceRecordIn] = field(default_factory=list)
+    title_ids: dict[str, str] = field(default_factory=dict)
+    person_ids: dict[str, str] = field(default_factory=dict)
+    unresolved: dict[str, str] = field(default_factory=dict)  # SourceTitle.key -> why it has no canonical title
+
+
+# --- what the graph already holds ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """A source record already in the graph."""
+
+    entity_id: str | None
+    match_rule: str | None
+    do_not_merge: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GraphPerson:
+    id: str
+    name: str
+    imdb_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphTitle:
+    id: str
+    kind: str
+    title: str
+    year: int | None
+    original_title: str | None
+    number: int | None
+    parent_id: str | None
+    imdb_id: str | None
+    tmdb_id: int | None
+    eidr_id: str | None
+    people: tuple[GraphPerson, ...]
+    records: tuple[str, ...]
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> GraphTitle:
+        content = row["content"]
+        people = tuple(GraphPerson(p["id"], p.get("name") or "", p.get("imdb_id"))
+                       for p in row["people"] if p and p.get("id"))
+        return cls(
+            id=content["id"], kind=content["kind"], title=content.get("title") or "", year=content.get("year"),
+            original_title=content.get("original_title"), number=content.get("number"), parent_id=row["parent_id"],
+            imdb_id=content.get("imdb_id"), tmdb_id=content.get("tmdb_id"), eidr_id=content.get("eidr_id"),
+            people=people, records=tuple(sorted(r for r in row["records"] if r)),
+        )
+
+
+# --- small helpers ------------------------------------------------------------------------------------------------
+
+
+def digest(text: str, length: int = 10) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"\W+", "-", text.casefold()).strip("-_")[:60].strip("-_") or "untitled"
+
+
+def _eidr(value: str | None) -> str | None:
+    return value if value and _EIDR.match(value) else None
+
+
+def person_record_key(source: str, native_person_id: str) -> str:
+    """The SourceRecord id of a person as a source names it (kept apart from the source's title keys)."""
+    return f"{source}:person:{native_person_id}"
+
+
+def _rank(record: SourceTitle) -> tuple[int, str]:
+    ids = sum(1 for value in (record.imdb_id, record.tmdb_id, _eidr(record.eidr_id)) if value)
+    return -ids, record.key
+
+
+def _first(values: Iterable[Any]) -> Any:
+    return next((value for value in values if value is not None), None)
+
+
+def _payload_hash(record: SourceTitle) -> str:
+    return hashlib.sha256(record.model_dump_json(exclude={"line"}).encode()).hexdigest()
+
+
+def _latest(titles: Sequence[SourceTitle]) -> list[SourceTitle]:
+    """One record per key (the one read last when a source repeats a key), sorted by key."""
+    chosen: dict[str, SourceTitle] = {}
+    for record in titles:
+        if record.key not in chosen or record.line >= chosen[record.key].line:
+            chosen[record.key] = record
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def _rule(text: str, partner: str) -> str:
+    return f"{text} ~ {partner}"[:_RULE_LIMIT]
+
+
+# --- one resolve call -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _TitleCluster:
+    id: str
+    kind: str
+    records: list[SourceTitle]  # ranked
+    parent_id: str | None
+    entity: GraphTitle | None
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """One credit of one record: a person as a source names them on a title."""
+
+    ref: str
+    source: str
+    native_id: str | None
+    imdb_id: str | None
+    name: str
+    key: str
+    title_id: str
+
+    @property
+    def person_key(self) -> str:
+        return f"{self.source}:{self.native_id or self.name}"
+
+    @property
+    def record_key(self) -> str | None:
+        return person_record_key(self.source, self.native_id) if self.native_id else None
+
+
+@dataclass
+class _Batch:
+    known: dict[str, Known]
+    graph_people_by_imdb: dict[str, list[GraphPerson]]
+    graph_titles: dict[str, GraphTitle] = field(default_factory=dict)
+    title_ids: dict[str, str] = field(default_factory=dict)
+    title_kinds: dict[str, str] = field(default_factory=dict)  # canonical id -> kind, for parents in this batch
+    rules: dict[str, str] = field(default_factory=dict)
+    clusters: list[_TitleCluster] = field(default_factory=list)
+    unresolved: dict[str, str] = field(default_factory=dict)
+
+    def entity_of(self, key: str) -> str | None:
+        known = self.known.get(key)
+        return known.entity_id if known else None
+
+
+class EntityResolver:
+    def __init__(self, store: GraphStore, config: ResolverConfig = ResolverConfig()) -> None:  # noqa: B008
+        self.store = store
+        self.config = config
+
+    # --- titles ---------------------------------------------------------------------------------------------------
+
+    async def resolve(self, titles: Sequence[SourceTitle]) -> Resolution:
+        records = _latest(titles)
+        batch = _Batch(await self._known(_keys_to_look_up(records)), await self._people_by_imdb(records))
+        for kinds in _STAGES:
+            await self._resolve_stage(batch, [r for r in records if r.kind in kinds])
+        people = await self._resolve_people(batch)
+        return self._resolution(batch, people)
+
+    async def _resolve_stage(self, batch: _Batch, records: list[SourceTitle]) -> None:
+        parents = self._parents(batch, records)
+        records = [r for r in records if r.key not in batch.unresolved]
+        if not records:
+            return
+        graph = await self._graph_candidates(batch, records, parents)
+        clusters = self._cluster(batch, records, graph, parents)
+        await self._assign_ids(batch, clusters)
+
+    def _parents(self, batch: _Batch, records: Sequence[SourceTitle]) -> dict[str, str]:
+        """Record key -> canonical parent id, for seasons and episodes; the ones without go to `unresolved`."""
+        parents: dict[str, str] = {}
+        for record in records:
+            if record.kind not in PARENT_KIND:
+                continue
+            wanted = PARENT_KIND[ContentKind(record.kind)]
+            parent_key = f"{record.source}:{record.parent_native_id}" if record.parent_native_id else None
+            parent = batch.title_ids.get(parent_key or "") or batch.entity_of(parent_key or "")
+            if parent is None:
+                batch.unresolved[record.key] = f"its {wanted} {parent_key or '(none given)'} is not known"
+            elif (kind := batch.title_kinds.get(parent)) is not None and kind != wanted:
+                batch.unresolved[record.key] = f"its parent {parent_key} is a {kind}, not a {wanted}"
+            else:
+                parents[record.key] = parent
+        return parents
+
+    async def _graph_candidates(
+        self, batch: _Batch, records: Sequence[SourceTitle], parents: Mapping[str, str]
+    ) -> list[GraphTitle]:
+        kinds = {r.kind for r in records}
+        first_stage = not kinds & set(PARENT_KIND)
+        params = {
+            "imdb_ids": sorted({r.imdb_id for r in records if r.imdb_id}),
+            "tmdb_ids": sorted({r.tmdb_id for r in records if r.tmdb_id}),
+            "eidr_ids": sorted({e for r in records if (e := _eidr(r.eidr_id))}),
+            "match_keys": sorted(lookup_keys(t for r in records for t in (r.title, r.original_title)))
+            if first_stage else [],
+            "person_ids": sorted(self._known_people(batch, records)) if first_stage else [],
+        }
+        ids = {row["id"] for row in await self.store.read(Query.RESOLVE_CONTENT_CANDIDATES, params)}
+        if not first_stage:
+            rows = await self.store.read(Query.RESOLVE_CHILDREN, {"parent_ids": sorted(set(parents.values()))})
+            ids.update(row["id"] for row in rows)
+        known = {e for r in records if (e := batch.entity_of(r.key))}
+        await self._load_titles(batch, ids | known)
+        return [batch.graph_titles[i] for i in sorted(ids | known)
+                if i in batch.graph_titles and (i in known or batch.graph_titles[i].kind in kinds)]
+
+    def _known_people(self, batch: _Batch, records: Sequence[SourceTitle]) -> set[str]:
+        found: set[str] = set()
+        for record in records:
+            for credit in record.credits:
+                if credit.imdb_id:
+                    found.update(p.id for p in batch.graph_people_by_imdb.get(credit.imdb_id, []))
+                if credit.native_person_id and (entity := batch.entity_of(
+                        person_record_key(record.source, credit.native_person_id))):
+                    found.add(entity)
+        return found
+
+    async def _load_titles(self, batch: _Batch, ids: Iterable[str]) -> None:
+        wanted = sorted(set(ids) - batch.graph_titles.keys())
+        if wanted:
+            for row in await self.store.read(Query.RESOLVE_CONTENTS, {"ids": wanted}):
+                title = GraphTitle.from_row(row)
+                batch.graph_titles[title.id] = title
+
+    def _cluster(
+        self, batch: _Batch, records: Sequence[SourceTitle], graph: Sequence[GraphTitle], parents: Mapping[str, str]
+    ) -> list[_TitleCluster]:
+        refs = [r.key for r in records] + [_GRAPH + g.id for g in graph]
+        attrs = [self._record_attrs(batch, r, parents) for r in records] + [self._graph_attrs(g) for g in graph]
+        forbidden = {r.key: batch.known[r.key].do_not_merge for r in records if r.key in batch.known}
+        clusters = Clusters(refs, attrs, forbidden, [r.year for r in records] + [g.year for g in graph])
+        self._link_known(batch, clusters, records)
+        self._link_exact(batch, clusters, attrs)
+        if any(r.kind in PARENT_KIND for r in records):
+            self._link_by_number(batch, clusters, records, graph, parents)
+        else:
+            self._link_fuzzy(batch, clusters, records, graph)
+        result = []
+        for members in clusters.groups():
+            cluster_records = sorted((records[i] for i in members if i < len(records)), key=_rank)
+            if not cluster_records:
+                continue
+            entity = next((graph[i - len(records)] for i in members if i >= len(records)), None)
+            result.append(_TitleCluster("", entity.kind if entity else cluster_records[0].kind, cluster_records,
+                                        parents.get(cluster_records[0].key), entity))
+        return result
+
+    def _record_attrs(self, batch: _Batch, record: SourceTitle, parents: Mapping[str, str]) -> dict[str, str]:
+        attrs = {}
+        if record.imdb_id:
+            attrs["imdb"] = record.imdb_id
+        if record.tmdb_id:
+            attrs["tmdb"] = f"{record.kind}:{record.tmdb_id}"
+        if eidr := _eidr(record.eidr_id):
+            attrs["eidr"] = eidr
+        if entity := batch.entity_of(record.key):
+            attrs["entity"] = entity
+        if record.key in parents:
+            attrs["parent"] = parents[record.key]
+        if self.config.same_source_distinct:
+            attrs[f"src:{record.source}"] = record.native_id
+        return attrs
+
+    def _graph_attrs(self, title: GraphTitle) -> dict[str, str]:
+        attrs = {"entity": title.id}
+        if title.imdb_id:
+            attrs["imdb"] = title.imdb_id
+        if title.tmdb_id:
+            attrs["tmdb"] = f"{title.kind}:{title.tmdb_id}"
+        if title.eidr_id:
+            attrs["eidr"] = title.eidr_id
+        if title.parent_id:
+            attrs["parent"] = title.parent_id
+        if self.config.same_source_distinct:
+            natives: dict[str, set[str]] = defaultdict(set)
+            for key in title.records:
+                source, _, native = key.partition(":")
+                natives[source].add(native)
+            attrs.update({f"src:{s}": next(iter(n)) for s, n in natives.items() if len(n) == 1})
+        return attrs
+
+    def _link_known(self, batch: _Batch, clusters: Clusters, records: Sequence[SourceTitle]) -> None:
+        for record in records:
+            entity = batch.entity_of(record.key)
+            if entity and (_GRAPH + entity) in clusters.index:
+                clusters.union(clusters.index[record.key], clusters.index[_GRAPH + entity])
+
+    def _link_exact(self, batch: _Batch, clusters: Clusters, attrs: Sequence[Mapping[str, str]]) -> None:
+        for attr, rule in _EXACT_RULES:
+            groups: dict[str, list[int]] = defaultdict(list)
+            for index, element in enumerate(attrs):
+                if attr in element:
+                    groups[element[attr]].append(index)
+            for value in sorted(groups):
+                members = sorted(groups[value], key=lambda i: clusters.refs[i])  # graph refs sort first
+                for other in members[1:]:
+                    self._union(batch, clusters, members[0], other, rule)
+
+    def _link_fuzzy(
+        self, batch: _Batch, clusters: Clusters, records: Sequence[SourceTitle], graph: Sequence[GraphTitle]
+    ) -> None:
+        profiles = [_record_profile(r) for r in records] + [_graph_profile(g) for g in graph]
+        for i, j, match in scored_pairs(profiles, self.config):
+            self._union(batch, clusters, i, j, match.rule, self.config.year_tolerance)
+
+    def _link_by_number(
+        self,
+        batch: _Batch,
+        clusters: Clusters,
+        records: Sequence[SourceTitle],
+        graph: Sequence[GraphTitle],
+        parents: Mapping[str, str],
+    ) -> None:
+        groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        for index, record in enumerate(records):
+            if record.number is not None:
+                groups[(parents[record.key], record.kind, record.number)].append(index)
+        for index, title in enumerate(graph, start=len(records)):
+            if title.number is not None and title.parent_id:
+                groups[(title.parent_id, title.kind, title.number)].append(index)
+        for group in sorted(groups):
+            members = sorted(groups[group], key=lambda i: clusters.refs[i])
+            for other in members[1:]:
+                self._union(batch, clusters, members[0], other, "parent+number")
+
+    def _union(
+        self, batch: _Batch, clusters: Clusters, i: int, j: int, rule: str, year_tolerance: int | None = None
+    ) -> None:
+        if not clusters.union(i, j, year_tolerance):
+            return
+        a, b = clusters.refs[i], clusters.refs[j]
+        for ref, partner in ((a, b), (b, a)):
+            if not ref.startswith(_GRAPH) and ref not in batch.rules and batch.entity_of(ref) is None:
+                batch.rules[ref] = _rule(rule, partner.removeprefix(_GRAPH))
+
+    async def _assign_ids(self, batch: _Batch, clusters: list[_TitleCluster]) -> None:
+        for cluster in clusters:
+            cluster.id = cluster.entity.id if cluster.entity else _title_id(cluster)
+        await self._avoid_collisions(batch, [c for c in clusters if c.entity is None])
+        for cluster in sorted(clusters, key=lambda c: c.id):
+            batch.clusters.append(cluster)
+            batch.title_kinds[cluster.id] = cluster.kind
+            for record in cluster.records:
+                batch.title_ids[record.key] = cluster.id
+
+    async def _avoid_collisions(self, batch: _Batch, new: Sequence[_TitleCluster]) -> None:
+        """A derived id already taken (by a graph title this cluster may not merge with) gets a hash suffix."""
+        ids = sorted({c.id for c in new})
+        taken = {row["id"] for row in await self.store.read(Query.CONTENT_EXISTING_IDS, {"ids": ids})} if ids else set()
+        taken |= set(batch.title_kinds)
+        for cluster in sorted(new, key=lambda c: c.records[0].key):
+            if cluster.id in taken:
+                cluster.id = f"{cluster.id}-{digest(min(r.key for r in cluster.records))}"
+            taken.add(cluster.id)
+
+    # --- people ---------------------------------------------------------------------------------------------------
+
+    async def _resolve_people(self, batch: _Batch) -> _People:
+        mentions = _mentions(batch)
+        people = _People(mentions)
+        clusters = Clusters([m.ref for m in mentions], [self._mention_attrs(batch, m) for m in mentions])
+        graph = _GraphPeople(clusters)
+        self._people_known(batch, clusters, graph, mentions, people)
+        self._people_exact(batch, clusters, graph, mentions, people)
+        self._people_by_title(batch, clusters, graph, mentions, people)
+        self._people_by_coworker(clusters, mentions, people)
+        await self._people_by_graph_coworker(clusters, graph, mentions, people)
+        people.finish(clusters)
+        return people
+
+    def _mention_attrs(self, batch: _Batch, mention: _Mention) -> dict[str, str]:
+        attrs = {}
+        if mention.imdb_id:
+            attrs["imdb"] = mention.imdb_id
+        if mention.native_id:
+            attrs[f"src:{mention.source}"] = mention.native_id
+        if mention.record_key and (entity := batch.entity_of(mention.record_key)):
+            attrs["entity"] = entity
+        return attrs
+
+    def _people_known(
+        self, batch: _Batch, clusters: Clusters, graph: _GraphPeople, mentions: Sequence[_Mention], people: _People
+    ) -> None:
+        for index, mention in enumerate(mentions):
+            if mention.record_key and (entity := batch.entity_of(mention.record_key)):
+                people.union(clusters, index, graph.add(GraphPerson(entity, "")), None)
+
+    def _people_exact(
+        self, batch: _Batch, clusters: Clusters, graph: _GraphPeople, mentions: Sequence[_Mention], people: _People
+    ) -> None:
+        by_imdb: dict[str, list[int]] = defaultdict(list)
+        by_source: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for index, mention in enumerate(mentions):
+            if mention.imdb_id:
+                by_imdb[mention.imdb_id].append(index)
+            if mention.native_id:
+                by_source[(mention.source, mention.native_id)].append(index)
+        for imdb_id in sorted(by_imdb):
+            found = sorted(batch.graph_people_by_imdb.get(imdb_id, []), key=lambda p: p.id)
+            members = [graph.add(p) for p in found[:1]] + by_imdb[imdb_id]
+            for other in members[1:]:
+                people.union(clusters, members[0], other, "imdb_id")
+        for key in sorted(by_source):
+            members = by_source[key]
+            for other in members[1:]:
+                people.union(clusters, members[0], other, "source_id")
+
+    def _people_by_title(
+        self, batch: _Batch, clusters: Clusters, graph: _GraphPeople, mentions: Sequence[_Mention], people: _People
+    ) -> None:
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for index, mention in enumerate(mentions):
+            groups[(mention.title_id, mention.key)].append(index)
+        for title_id, key in sorted(groups):
+            existing = batch.graph_titles.get(title_id)
+            credited = sorted((p for p in existing.people if name_key(p.name) == key), key=lambda p: p.id) \
+                if existing else []
+            members = [graph.add(p) for p in credited[:1]] + groups[(title_id, key)]
+            for other in members[1:]:
+                people.union(clusters, members[0], other, "name+title")
+
+    def _people_by_coworker(self, clusters: Clusters, mentions: Sequence[_Mention], people: _People) -> None:
+        """Same name, and credited with someone of the same name: one person."""
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for index, mention in enumerate(mentions):
+            by_key[mention.key].append(index)
+        coworkers = _coworkers(clusters, mentions)  # as the clusters stand before this step
+        names: dict[int, set[str]] = defaultdict(set)
+        for root, others in coworkers.items():
+            names[root] = {mentions[i].key for other in others for i in _members(clusters, other, len(mentions))}
+        for key in sorted(by_key):
+            roots = sorted({clusters.find(i) for i in by_key[key]}, key=lambda r: clusters.refs[r])
+            for position, a in enumerate(roots):
+                for b in roots[position + 1:]:
+                    if (names[a] & names[b]) - {key}:
+                        people.union(clusters, a, b, "name+co-credit")
+
+    async def _people_by_graph_coworker(
+        self, clusters: Clusters, graph: _GraphPeople, mentions: Sequence[_Mention], people: _People
+    ) -> None:
+        """A person not yet in the graph may be a same-name person credited with one of their co-workers there."""
+        coworkers = _coworkers(clusters, mentions)
+        wanted: dict[int, set[str]] = {}
+        for root in sorted(coworkers, key=lambda r: clusters.refs[r]):
+            if "entity" in clusters.attrs(root):
+                continue
+            entities = {clusters.attrs(c).get("entity") for c in coworkers[root]} - {None}
+            if entities:
+                wanted[root] = {e for e in entities if e}
+        if not wanted:
+            return
+        rows = await self.store.read(Query.RESOLVE_COWORKERS, {"ids": sorted(set().union(*wanted.values()))})
+        found: dict[str, list[GraphPerson]] = defaultdict(list)
+        for row in rows:
+            found[row["known_id"]].append(GraphPerson(row["id"], row["name"] or "", row["imdb_id"]))
+        keys: dict[int, set[str]] = defaultdict(set)
+        for index, mention in enumerate(mentions):
+            keys[clusters.find(index)].add(mention.key)
+        for root, entities in wanted.items():
+            candidates = sorted({p for e in entities for p in found[e] if name_key(p.name) in keys[root]},
+                                key=lambda p: p.id)
+            for candidate in candidates:
+                if people.union(clusters, root, graph.add(candidate), "name+co-credit"):
+                    break
+
+    # --- the answer -----------------------------------------------------------------------------------------------
+
+    def _resolution(self, batch: _Batch, people: _People) -> Resolution:
+        resolution = Resolution(title_ids=dict(batch.title_ids), unresolved=dict(batch.unresolved))
+        resolution.people = people.records()
+        resolution.person_ids = people.person_ids()
+        for cluster in batch.clusters:
+            resolution.contents.append(_content(cluster, people))
+            for record in cluster.records:
+                resolution.source_records.append(self._title_source_record(batch, record, cluster.id))
+        resolution.source_records += people.source_records(batch)
+        return resolution
+
+    def _title_source_record(self, batch: _Batch, record: SourceTitle, entity_id: str) -> SourceRecordIn:
+        known = batch.known.get(record.key)
+        if known and known.entity_id == entity_id:
+            rule = known.match_rule or "known"
+        else:
+            rule = batch.rules.get(record.key, "new")
+        return SourceRecordIn(id=record.key, source=record.source, native_id=record.native_id, entity_label="Content",
+                              entity_id=entity_id, payload_hash=_payload_hash(record), match_rule=rule)
+
+    # --- graph look-ups -------------------------------------------------------------------------------------------
+
+    async def _known(self, keys: Iterable[str]) -> dict[str, Known]:
+        ids = sorted(set(keys))
+        if not ids:
+            return {}
+        known: dict[str, Known] = {}
+        for row in sorted(await self.store.read(Query.RESOLVE_SOURCE_RECORDS, {"ids": ids}),
+                          key=lambda r: (r["id"], r["entity_id"] or "")):
+            known.setdefault(row["id"], Known(row["entity_id"], row["match_rule"], tuple(row["do_not_merge"] or ())))
+        return known
+
+    async def _people_by_imdb(self, records: Sequence[SourceTitle]) -> dict[str, list[GraphPerson]]:
+        ids = sorted({c.imdb_id for r in records for c in r.credits if c.imdb_id})
+        found: dict[str, list[GraphPerson]] = defaultdict(list)
+        if ids:
+            for row in await self.store.read(Query.RESOLVE_PEOPLE_BY_IMDB, {"imdb_ids": ids}):
+                found[row["imdb_id"]].append(GraphPerson(row["id"], row["name"] or "", row["imdb_id"]))
+        return found
+
+    async def title_id_for_offer(self, offer: SourceOffer) -> str | None:
+        """The canonical title an offer is for: its source's record of the title, else its IMDb or TMDb id."""
+        if offer.title_native_id:
+            known = await self._known([f"{offer.source}:{offer.title_native_id}"])
+            entity = next(iter(known.values())).entity_id if known else None
+            if entity:
+                return entity
+        for name, value in (("imdb_ids", offer.title_imdb_id), ("tmdb_ids", offer.title_tmdb_id)):
+            if value is None:
+                continue
+            params = {"imdb_ids": [], "tmdb_ids": [], "eidr_ids": [], "match_keys": [], "person_ids": [],
+                      name: [value]}
+            ids = sorted(row["id"] for row in await self.store.read(Query.RESOLVE_CONTENT_CANDIDATES, params))
+            # an IMDb id names one title; a TMDb number may name a film and a show, and then names neither
+            if ids and (name == "imdb_ids" or len(ids) == 1):
+                return ids[0]
+        return None
+
+    # --- split ----------------------------------------------------------------------------------------------------
+
+    async def split(self, canonical_id: str, source_keys: Sequence[str]) -> str:
+        """Move `source_keys`' records off `canonical_id` to a new entity, and keep them apart from the rest.
+
+        The new entity copies the old one's descriptive attributes (not its external ids); the next ingest of the
+        moved records writes theirs over it, with their credits and genres. Edges the graph cannot trace to a
+        source record (credits, genres, windows) stay with the old entity."""
+        moved = sorted(set(source_keys))
+        rows = await self.store.read(Query.RESOLVE_ENTITY, {"id": canonical_id})
+        if not rows:
+            raise ValueError(f"no canonical title or person {canonical_id!r}")
+        row = rows[0]
+        records = {r["id"]: tuple(r.get("do_not_merge") or ()) for r in row["records"] if r and r.get("id")}
+        if not moved:
+            raise ValueError("name at least one source record to split off")
+        if strangers := [key for key in moved if key not in records]:
+            raise ValueError(f"{canonical_id!r} was not resolved from {', '.join(strangers)}")
+        staying = sorted(set(records) - set(moved))
+        if not staying:
+            raise ValueError(f"splitting every source record off {canonical_id!r} would leave it with none")
+        prefix = "title" if row["label"] == "Content" else "person"
+        new_id = f"{prefix}:split:{digest('|'.join([canonical_id, *moved]))}"
+        await self._write_split_entity(row, new_id)
+        await self.store.write(Query.RESOLVE_SPLIT_MOVE, {"old_id": canonical_id, "new_id": new_id, "rows": [
+            {"id": key, "match_rule": f"split from {canonical_id}"[:_RULE_LIMIT],
+             "do_not_merge": sorted(set(records[key]) | set(staying))} for key in moved
+        ]})
+        await self.store.write(Query.RESOLVE_MARK_DO_NOT_MERGE, {"rows": [
+            {"id": key, "do_not_merge": sorted(set(records[key]) | set(moved))} for key in staying
+        ]})
+        return new_id
+
+    async def _write_split_entity(self, row: Mapping[str, Any], new_id: str) -> None:
+        props = {k: v for k, v in row["props"].items() if v is not None}
+        repository = GraphRepository(self.store)
+        if row["label"] == "Person":
+            await repository.upsert_people([PersonIn(id=new_id, name=props.get("name") or new_id,
+                                                     birth_year=props.get("birth_year"))])
+            return
+        fields = {k: v for k, v in props.items() if k in ContentIn.model_fields and k not in ("name", "birth_year")}
+        fields["match_key"] = block_key(fields["title"])
+        await repository.upsert_contents([ContentIn(id=new_id, parent_id=row["parent_id"], **fields)])
+
+
+# --- people, after titles -----------------------------------------------------------------------------------------
+
+
+class _GraphPeople:
+    """Graph people added to a person `Clusters` as they are found, once each."""
+
+    def __init__(self, clusters: Clusters) -> None:
+        self.clusters = clusters
+        self.people: dict[str, GraphPerson] = {}
+
+    def add(self, person: GraphPerson) -> int:
+        ref = _GRAPH + person.id
+        if ref in self.clusters.index:
+            if person.name and not self.people[person.id].name:
+                self.people[person.id] = person
+            return self.clusters.index[ref]
+        self.people[person.id] = person
+        attrs = {"entity": person.id, **({"imdb": person.imdb_id} if person.imdb_id else {})}
+        return self.clusters.add(ref, attrs)
+
+
+class _People:
+    """The person side of a resolution: mention clusters, their canonical ids, names and rules."""
+
+    def __init__(self, mentions: Sequence[_Mention]) -> None:
+        self.mentions = list(mentions)
+        self.rules: dict[str, str] = {}
+        self.id_of: dict[str, str] = {}  # mention ref -> canonical person id
+        self.persons: dict[str, PersonIn] = {}
+
+    def union(self, clusters: Clusters, i: int, j: int, rule: str | None) -> bool:
+        if not clusters.union(i, j):
+            return False
+        if rule is not None:
+            a, b = clusters.refs[i], clusters.refs[j]
+            for ref, partner in ((a, b), (b, a)):
+                if not ref.startswith(_GRAPH) and ref not in self.rules:
+                    self.rules[ref] = _rule(rule, partner.removeprefix(_GRAPH).split("#")[0])
+        return True
+
+    def finish(self, clusters: Clusters) -> None:
+        by_root: dict[int, list[_Mention]] = defaultdict(list)
+        for index, mention in enumerate(self.mentions):
+            by_root[clusters.find(index)].append(mention)
+        taken: set[str] = set()
+        for root in sorted(by_root, key=lambda r: min(m.ref for m in by_root[r])):
+            members = by_root[root]
+            attrs = clusters.attrs(root)
+            person_id = attrs.get("entity") or _person_id(members, attrs)
+            if person_id in taken:
+                person_id = f"{person_id}-{digest(min(m.ref for m in members))}"
+            taken.add(person_id)
+            imdb_id = attrs.get("imdb")
+            self.persons[person_id] = PersonIn(id=person_id, name=_display_name(members), imdb_id=imdb_id)
+            for mention in members:
+                self.id_of[mention.ref] = person_id
+
+    def records(self) -> list[PersonIn]:
+        return [self.persons[i] for i in sorted(self.persons)]
+
+    def person_ids(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for mention in sorted(self.mentions, key=lambda m: m.ref):
+            found.setdefault(mention.person_key, self.id_of[mention.ref])
+        return found
+
+    def source_records(self, batch: _Batch) -> list[SourceRecordIn]:
+        chosen: dict[str, SourceRecordIn] = {}
+        for mention in sorted(self.mentions, key=lambda m: m.ref):
+            key = mention.record_key
+            if key is None or key in chosen or mention.native_id is None:
+                continue
+            person_id = self.id_of[mention.ref]
+            known = batch.known.get(key)
+            if known and known.entity_id == person_id:
+                rule = known.match_rule or "known"
+            else:
+                rule = self._rule_of(key) or "new"
+            chosen[key] = SourceRecordIn(id=key, source=mention.source, native_id=f"person:{mention.native_id}",
+                                         entity_label="Person", entity_id=person_id, match_rule=rule)
+        return [chosen[k] for k in sorted(chosen)]
+
+    def _rule_of(self, record_key: str) -> str | None:
+        refs = sorted(m.ref for m in self.mentions if m.record_key == record_key and m.ref in self.rules)
+        return self.rules[refs[0]] if refs else None
+
+    def credits_of(self, record: SourceTitle) -> list[tuple[str, Any]]:
+        return [(self.id_of[f"{record.key}#{position}"], credit) for position, credit in enumerate(record.credits)
+                if f"{record.key}#{position}" in self.id_of]
+
+
+def _mentions(batch: _Batch) -> list[_Mention]:
+    mentions = []
+    for cluster in batch.clusters:
+        for record in cluster.records:
+            for position, credit in enumerate(record.credits):
+                mentions.append(_Mention(
+                    ref=f"{record.key}#{position}", source=record.source, native_id=credit.native_person_id,
+                    imdb_id=credit.imdb_id, name=credit.name, key=name_key(credit.name), title_id=cluster.id,
+                ))
+    return sorted(mentions, key=lambda m: m.ref)
+
+
+def _members(clusters: Clusters, root: int, count: int) -> list[int]:
+    return [i for i in clusters.members_of(root) if i < count]
+
+
+def _coworkers(clusters: Clusters, mentions: Sequence[_Mention]) -> dict[int, set[int]]:
+    """Person cluster root -> the roots of everyone credited on a title with them."""
+    on_title: dict[str, set[int]] = defaultdict(set)
+    for index, mention in enumerate(mentions):
+        on_title[mention.title_id].add(clusters.find(index))
+    coworkers: dict[int, set[int]] = defaultdict(set)
+    for roots in on_title.values():
+        for root in roots:
+            coworkers[root] |= roots - {root}
+    return coworkers
+
+
+def _person_id(members: Sequence[_Mention], attrs: Mapping[str, str]) -> str:
+    if imdb_id := attrs.get("imdb"):
+        return f"person:imdb:{imdb_id}"
+    native = sorted((m.source, m.native_id) for m in members if m.native_id)
+    if native:
+        return f"person:{native[0][0]}:{native[0][1]}"
+    first = min(members, key=lambda m: (m.ref.split("#")[0], m.key))
+    return f"person:{slug(first.name)}-{digest(first.ref.split('#')[0] + '|' + first.key)}"
+
+
+def _display_name(members: Sequence[_Mention]) -> str:
+    """The spelling most mentions use ('Pacino, Al' read as 'Al Pacino'); ties go to a mention with an IMDb id,
+    then to the first alphabetically."""
+    names = [(_readable(m.name), m.imdb_id) for m in members]
+    counts = Counter(name for name, _ in names)
+    with_imdb = {name for name, imdb_id in names if imdb_id}
+    return min(counts, key=lambda name: (-counts[name], name not in with_imdb, name))
+
+
+def _readable(name: str) -> str:
+    try:
+        return person_name(name)
+    except ValueError:
+        return name
+
+
+# --- titles: profiles, ids, records -------------------------------------------------------------------------------
+
+
+def _keys_to_look_up(records: Sequence[SourceTitle]) -> set[str]:
+    keys = {r.key for r in records}
+    keys |= {f"{r.source}:{r.parent_native_id}" for r in records if r.parent_native_id}
+    keys |= {person_record_key(r.source, c.native_person_id) for r in records for c in r.credits
+             if c.native_person_id}
+    return keys
+
+
+def _record_profile(record: SourceTitle) -> TitleProfile:
+    return title_profile(record.key, record.kind, record.title, record.year, record.original_title,
+                         [c.name for c in record.credits])
+
+
+def _graph_profile(title: GraphTitle) -> TitleProfile:
+    return title_profile(_GRAPH + title.id, title.kind, title.title, title.year, title.original_title,
+                         [p.name for p in title.people], fixed=True)
+
+
+def _title_id(cluster: _TitleCluster) -> str:
+    records = cluster.records
+    if imdb_id := _first(r.imdb_id for r in records):
+        return f"title:imdb:{imdb_id}"
+    if tmdb_id := _first(r.tmdb_id for r in records):
+        return f"title:tmdb:{cluster.kind}:{tmdb_id}"
+    if eidr_id := _first(_eidr(r.eidr_id) for r in records):
+        return f"title:eidr:{eidr_id}"
+    number = _first(r.number for r in records)
+    if cluster.parent_id and number is not None:
+        return f"{cluster.parent_id}/{cluster.kind}-{number}"
+    best = records[0]
+    year = _first(r.year for r in records)
+    return f"title:{slug(title_key(best.title))}-{year or 'undated'}-{digest(min(r.key for r in records))}"
+
+
+def _content(cluster: _TitleCluster, people: _People) -> ContentIn:
+    records = cluster.records
+    entity = cluster.entity
+    # A source seen before for this entity updates it; a new source only fills what the graph lacks, so a feed
+    # that spells "CITY LIGHTS" does not rename the title an earlier, richer feed named.
+    updates = entity is None or any(r.key in entity.records for r in records)
+    title = records[0].title if updates or entity is None or not entity.title else entity.title
+    fields: dict[str, Any] = {
+        "id": cluster.id,
+        "kind": cluster.kind,
+        "title": title,
+        "parent_id": cluster.parent_id,
+        "genres": sorted({g for r in records for g in r.genres})[:50],
+        "moods": sorted({m for r in records for m in r.moods})[:50],
+        "credits": _credits(records, people),
+        "eidr_id": _first(_eidr(r.eidr_id) for r in records),
+        "tmdb_id": _first(r.tmdb_id for r in records if r.kind == cluster.kind),
+    }
+    for name in ("original_title", "year", "runtime_minutes", "synopsis", "language", "number", "imdb_id",
+                 "popularity"):
+        fields[name] = _first(getattr(r, name) for r in records)
+    if not updates and entity is not None:
+        fields["year"] = entity.year or fields["year"]
+        fields["original_title"] = entity.original_title or fields["original_title"]
+    fields["match_key"] = block_key(title)
+    return ContentIn(**fields)
+
+
+def _credits(records: Sequence[SourceTitle], people: _People) -> list[Credit]:
+    chosen: dict[tuple[str, str], Credit] = {}
+    for record in records:
+        for person_id, credit in people.credits_of(record):
+            if (person_id, credit.role) not in chosen:
+                name = people.persons[person_id].name
+                chosen[(person_id, credit.role)] = Credit(person_id=person_id, name=name, role=credit.role,
+                                                          character=credit.character, order=credit.order)
+    return sorted(chosen.values(), key=lambda c: (c.role, c.order, c.person_id))[:1_000]
