@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +38,78 @@ def check_params(value: Any, path: str = "params") -> None:
     elif isinstance(value, (list, tuple)):
         for number, item in enumerate(value):
             check_params(item, f"{path}[{number}]")
+
+
+class _Unsendable(ValueError):
+    """A NUL in a string or a non-finite float: `check_params` says where."""
+
+
+_KEY_PREFIXES: dict[str, str] = {}
+
+
+def _key_prefix(key: Any) -> str:
+    prefix = _KEY_PREFIXES.get(key)
+    if prefix is None:
+        if not isinstance(key, str) or not key or "`" in key:
+            raise InvalidInput([FieldProblem("params", f"map key {key!r} must be a non-empty name without a backtick")])
+        prefix = _KEY_PREFIXES[key] = f"`{key}`:"
+    return prefix
+
+
+def _literal(value: Any) -> str:
+    """One value as a Cypher literal. The exact-type tests come first because this runs for every value of every
+    batch: it is the client's main cost when ingesting."""
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value:
+            raise _Unsendable
+        if "\\" in value or '"' in value:
+            value = value.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + value + '"'
+    if kind is dict:
+        return "{" + ",".join([_key_prefix(key) + _literal(item) for key, item in value.items()]) + "}"
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is list or kind is tuple:
+        return "[" + ",".join([_literal(item) for item in value]) + "]"
+    if kind is float:
+        if not math.isfinite(value):
+            raise _Unsendable
+        return float.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    return _literal_of_subclass(value)
+
+
+def _literal_of_subclass(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _literal(str.__str__(value))
+    if isinstance(value, numbers.Integral):
+        return int.__repr__(int(value))
+    if isinstance(value, numbers.Real):
+        return _literal(float(value))
+    if isinstance(value, Mapping):
+        return _literal(dict(value))
+    if isinstance(value, (list, tuple)):
+        return _literal(list(value))
+    raise InvalidInput([FieldProblem("params", f"a {type(value).__name__} cannot be sent as a parameter")])
+
+
+def cypher_header(params: Mapping[str, Any]) -> str:
+    """The `CYPHER name=value ...` prefix that carries parameters to FalkorDB as Cypher literals, checked as it is
+    built (a NUL or NaN raises `InvalidInput` naming the parameter's path). One pass over the values, instead of
+    a check and then the falkordb client's own serialiser: a third of the client's time on a batch of titles."""
+    if not params:
+        return ""
+    try:
+        return "CYPHER " + "".join([f"{_key_prefix(name)[:-1]}={_literal(value)} " for name, value in params.items()])
+    except _Unsendable:
+        check_params(dict(params))  # raises, naming the path
+        raise InvalidInput([FieldProblem("params", "contains a NUL character, NaN or infinity")]) from None
 
 
 class FalkorDBStore(GraphStore):
@@ -80,14 +153,12 @@ class FalkorDBStore(GraphStore):
         return await self._run(query, params, read_only=False)
 
     async def _run(self, query: Query, params: Params | None, *, read_only: bool) -> list[Row]:
-        values = dict(params or {})
-        check_params(values)
-        text = self.book[query]
+        text = cypher_header(params or {}) + self.book[query]
         try:
             if read_only:
-                result = await self._graph.ro_query(text, values, timeout=self.query_timeout_ms)
+                result = await self._graph.ro_query(text, timeout=self.query_timeout_ms)
             else:
-                result = await self._graph.query(text, values, timeout=self.query_timeout_ms)
+                result = await self._graph.query(text, timeout=self.query_timeout_ms)
         except (RedisConnectionError, RedisTimeoutError, AuthenticationError, ResponseError) as exc:
             raise self._translate(exc, query.value) from exc
         columns = [column[1] for column in result.header]
@@ -97,7 +168,10 @@ class FalkorDBStore(GraphStore):
         params = self.schema.as_params()
         for statement in self.book.script(Script.SCHEMA):
             await self._idempotent(self._graph.query(statement, params))
+        existing = {(row["label"], tuple(row["properties"])) for row in await self.read(Query.EXISTING_CONSTRAINTS)}
         for label, key in UNIQUE_KEYS.items():
+            if (label, (key,)) in existing:
+                continue
             await self._idempotent(
                 self._pool_command("GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
                                    "PROPERTIES", 1, key)

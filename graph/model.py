@@ -172,7 +172,9 @@ class ContentIn(Record):
 
     def row(self) -> dict[str, Any]:
         props = self.props(exclude={"genres", "moods", "credits", "parent_id"})
-        props["text_wanted_hash"] = text_hash(embedding_text(self.title, self.year, self.synopsis, self.genres))
+        # Genres are left out of the hash: a batch from a second source may not carry them, and its title must
+        # not look changed. The embedding itself is computed from the genres the graph holds.
+        props["text_wanted_hash"] = text_hash(embedding_text(self.title, self.year, self.synopsis, ()))
         return {
             "id": self.id,
             "kind": self.kind,

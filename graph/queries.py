@@ -72,6 +72,7 @@ class Query(StrEnum):
     CONTENT_COUNT_NEEDING_TEXT_EMBEDDING = "content/count_needing_text_embedding"
     CANONICAL_OF_SOURCE_RECORDS = "ingest/canonical_of_source_records"
     CONTENT_BY_EXTERNAL_IDS = "ingest/content_by_external_ids"
+    EXISTING_CONSTRAINTS = "schema/existing_constraints"
     PING = "admin/ping"
     DIGEST_NODES = "admin/digest_nodes"
     DIGEST_EDGES = "admin/digest_edges"

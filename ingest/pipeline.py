@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -36,16 +35,19 @@ ChunkDone = Callable[[int], None]
 
 @dataclass
 class IngestReport:
+    """What an ingest did: items read; source titles, of which `new_titles` became new canonical titles (the rest
+    were resolved into titles already known); windows and interactions written; records quarantined."""
+
     items: int = 0
     titles: int = 0
-    canonical_titles: int = 0
+    new_titles: int = 0
     windows: int = 0
     interactions: int = 0
     quarantined: int = 0
     seconds: float = 0.0
 
     def add(self, other: IngestReport) -> None:
-        for name in ("items", "titles", "canonical_titles", "windows", "interactions", "quarantined"):
+        for name in ("items", "titles", "new_titles", "windows", "interactions", "quarantined", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
@@ -126,10 +128,8 @@ class IngestPipeline:
         skip: int = 0,
         chunk_size: int = 1_000,
         on_chunk: ChunkDone | None = None,
-        lock: AbstractContextManager[Any] | None = None,
     ) -> IngestReport:
-        """Ingest `items`, passing over the first `skip` (done before a crash); `on_chunk(done)` after each chunk.
-        `lock`, if given, is held while each chunk is resolved and written."""
+        """Ingest `items`, passing over the first `skip` (done before a crash); `on_chunk(done)` after each chunk."""
         started = time.perf_counter()
         report = IngestReport()
         done = 0
@@ -138,8 +138,7 @@ class IngestPipeline:
                 done += len(chunk)
                 continue
             todo = chunk[max(0, skip - done) :]
-            with lock or nullcontext():
-                report.add(await self.ingest_chunk(todo))
+            report.add(await self.ingest_chunk(todo))
             done += len(chunk)
             if on_chunk is not None:
                 on_chunk(done)
@@ -156,7 +155,8 @@ class IngestPipeline:
         not_written: list[Rejected] = []
         resolution = await self.resolver.resolve(chunk.titles) if chunk.titles else None
         if resolution is not None:
-            report.canonical_titles = len(resolution.contents)
+            report.new_titles = sum(1 for r in resolution.source_records
+                                    if r.entity_label == "Content" and r.match_rule == "new")
             not_written += await self._write_titles(resolution, chunk.titles)
         title_ids = resolution.title_ids if resolution else {}
         windows, bad_offers = await self._windows(chunk.offers, title_ids)

@@ -1,7 +1,7 @@
 """The dead-letter store: records that could not be ingested, with why, where they came from and their raw text.
 
-Kept in Redis (the embedded process by default): a hash of entries by id and a sorted set by time, so the newest
-can be listed a page at a time. The same record rejected again replaces its entry (the id is derived from the
+Kept in Redis (the embedded process by default), per graph: a hash of entries by id and a sorted set by time, so
+the newest can be listed a page at a time. The same record rejected again replaces its entry (the id is derived from the
 source, part, line and raw text), so re-running a feed does not pile up copies.
 """
 
@@ -16,9 +16,6 @@ import redis
 from pydantic import BaseModel, ConfigDict
 
 from mediagateway.ingest.records import Rejected
-
-_ENTRIES = "mg:quarantine:entries"
-_BY_TIME = "mg:quarantine:by-time"
 
 
 class QuarantineEntry(BaseModel):
@@ -45,8 +42,12 @@ def entry_id(rejected: Rejected) -> str:
 
 
 class Quarantine:
-    def __init__(self, connection: redis.Redis) -> None:
+    """The quarantine of one graph (its keys carry the graph's name)."""
+
+    def __init__(self, connection: redis.Redis, graph_name: str) -> None:
         self.connection = connection
+        self._entries = f"mg:{graph_name}:quarantine:entries"
+        self._by_time = f"mg:{graph_name}:quarantine:by-time"
 
     def add(self, records: Iterable[Rejected], format_name: str, job_id: str | None = None) -> int:
         now_ms = int(time.time() * 1000)
@@ -56,26 +57,26 @@ class Quarantine:
             entry = QuarantineEntry(id=entry_id(rejected), format=format_name, source=rejected.source,
                                     part=rejected.part, line=rejected.line, raw=rejected.raw, reason=rejected.reason,
                                     at=now_ms, job_id=job_id)
-            pipeline.hset(_ENTRIES, entry.id, entry.model_dump_json())
-            pipeline.zadd(_BY_TIME, {entry.id: now_ms})
+            pipeline.hset(self._entries, entry.id, entry.model_dump_json())
+            pipeline.zadd(self._by_time, {entry.id: now_ms})
             count += 1
         if count:
             pipeline.execute()
         return count
 
     def count(self) -> int:
-        return int(self.connection.zcard(_BY_TIME))
+        return int(self.connection.zcard(self._by_time))
 
     def list(self, offset: int = 0, limit: int = 50, source: str | None = None) -> list[QuarantineEntry]:
         """Newest first; with `source`, only that feed's entries."""
         if source is None:
-            ids = self.connection.zrevrange(_BY_TIME, offset, offset + limit - 1)
-            return self._entries(ids)
-        matching = [e for e in self._entries(self.connection.zrevrange(_BY_TIME, 0, -1)) if e.source == source]
+            ids = self.connection.zrevrange(self._by_time, offset, offset + limit - 1)
+            return self._load(ids)
+        matching = [e for e in self._load(self.connection.zrevrange(self._by_time, 0, -1)) if e.source == source]
         return matching[offset : offset + limit]
 
     def get(self, entry_id_: str) -> QuarantineEntry | None:
-        raw = self.connection.hget(_ENTRIES, entry_id_)
+        raw = self.connection.hget(self._entries, entry_id_)
         return QuarantineEntry.model_validate_json(raw) if raw else None
 
     def remove(self, entry_ids: Iterable[str]) -> int:
@@ -83,13 +84,13 @@ class Quarantine:
         if not ids:
             return 0
         pipeline = self.connection.pipeline(transaction=False)
-        pipeline.hdel(_ENTRIES, *ids)
-        pipeline.zrem(_BY_TIME, *ids)
+        pipeline.hdel(self._entries, *ids)
+        pipeline.zrem(self._by_time, *ids)
         removed, _ = pipeline.execute()
         return int(removed)
 
-    def _entries(self, ids: list[bytes]) -> list[QuarantineEntry]:
+    def _load(self, ids: list[bytes]) -> list[QuarantineEntry]:
         if not ids:
             return []
-        raws = self.connection.hmget(_ENTRIES, ids)
+        raws = self.connection.hmget(self._entries, ids)
         return [QuarantineEntry.model_validate(json.loads(raw)) for raw in raws if raw]

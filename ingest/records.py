@@ -134,6 +134,10 @@ class Connector(Protocol):
 
     name: str
 
+    def estimate_items(self, path: Path) -> int | None:
+        """About how many items `read` will yield (for progress bars), or None if that cannot be told cheaply."""
+        ...
+
     def read(self, path: Path) -> Iterator[ParsedItem]: ...
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:

@@ -28,10 +28,11 @@ Canonical ids are deterministic (the same records give the same ids):
 The one order-dependence: an id is fixed when its entity is first written, from the records of that batch; a later
 batch keeps it even when its records would derive another (an IMDb id that arrives with a second source).
 
-Attributes: per field, the first value in record rank (more external ids first, then source key). A batch that
-re-sends a source record the entity already has updates the entity; one that brings only new sources keeps the
-entity's title, original title and year (a second feed's "CITY LIGHTS" does not rename "City Lights"); its other
-fields are written where it has them. Credits point at canonical person ids.
+Attributes: per field, the first value in record rank (more external ids first, then source key). The source
+record that created a title (its origin, match rule "new") describes it: a batch holding it writes its values;
+a batch of other sources only fills the fields the title lacks, so a second feed's "CITY LIGHTS" does not rename
+"City Lights" and re-ingesting either feed, in any order, changes nothing. Credits, genres and moods of every
+source are added. Credits point at canonical person ids.
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ class GraphTitle:
     eidr_id: str | None
     people: tuple[GraphPerson, ...]
     records: tuple[str, ...]
+    origin: tuple[str, ...] = ()  # the source records that created it
+    described: Mapping[str, Any] = field(default_factory=dict)  # runtime, synopsis, language, popularity
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> GraphTitle:
@@ -136,6 +139,8 @@ class GraphTitle:
             original_title=content.get("original_title"), number=content.get("number"), parent_id=row["parent_id"],
             imdb_id=content.get("imdb_id"), tmdb_id=content.get("tmdb_id"), eidr_id=content.get("eidr_id"),
             people=people, records=tuple(sorted(r for r in row["records"] if r)),
+            origin=tuple(sorted(r for r in row.get("origin") or [] if r)),
+            described={k: content.get(k) for k in _DESCRIBED},
         )
 
 
@@ -843,13 +848,13 @@ def _title_id(cluster: _TitleCluster) -> str:
     return f"title:{slug(title_key(best.title))}-{year or 'undated'}-{digest(min(r.key for r in records))}"
 
 
+_DESCRIBED = ("runtime_minutes", "synopsis", "language", "popularity")
+
+
 def _content(cluster: _TitleCluster, people: _People) -> ContentIn:
     records = cluster.records
     entity = cluster.entity
-    # A source seen before for this entity updates it; a new source only fills what the graph lacks, so a feed
-    # that spells "CITY LIGHTS" does not rename the title an earlier, richer feed named.
-    updates = entity is None or any(r.key in entity.records for r in records)
-    title = records[0].title if updates or entity is None or not entity.title else entity.title
+    title = records[0].title
     fields: dict[str, Any] = {
         "id": cluster.id,
         "kind": cluster.kind,
@@ -864,11 +869,19 @@ def _content(cluster: _TitleCluster, people: _People) -> ContentIn:
     for name in ("original_title", "year", "runtime_minutes", "synopsis", "language", "number", "imdb_id",
                  "popularity"):
         fields[name] = _first(getattr(r, name) for r in records)
-    if not updates and entity is not None:
-        fields["year"] = entity.year or fields["year"]
-        fields["original_title"] = entity.original_title or fields["original_title"]
-    fields["match_key"] = block_key(title)
+    if entity is not None and not _from_origin(entity, records):
+        # Only the source that created a title describes it; another fills what it left out. So a second feed's
+        # "CITY LIGHTS" does not rename "City Lights", and re-ingesting either feed changes nothing.
+        current = {"title": entity.title or None, "original_title": entity.original_title, "year": entity.year,
+                   **entity.described}
+        fields.update({name: value for name, value in current.items() if value is not None})
+    fields["match_key"] = block_key(fields["title"])
     return ContentIn(**fields)
+
+
+def _from_origin(entity: GraphTitle, records: Sequence[SourceTitle]) -> bool:
+    origin = entity.origin or entity.records  # titles written before origins were recorded: any known source
+    return any(r.key in origin for r in records)
 
 
 def _credits(records: Sequence[SourceTitle], people: _People) -> list[Credit]:

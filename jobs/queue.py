@@ -13,14 +13,14 @@ from typing import Any
 import redis
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
-from rq.job import Job
+from rq.job import Job, JobStatus
 
 INGEST_QUEUE = "ingest"
 EMBED_QUEUE = "embed"
 QUEUES = (INGEST_QUEUE, EMBED_QUEUE)
 INGEST_JOB = "mediagateway.jobs.ingest.ingest_feed"
 EMBED_JOB = "mediagateway.jobs.embed.embed_titles"
-RETRY = Retry(max=3, interval=[5, 30, 120])
+RETRY = Retry(max=3, interval=[0, 30, 120])  # a dead worker is usually a one-off: retry it at once, then back off
 TWO_HOURS_S = 2 * 3600
 
 
@@ -57,7 +57,7 @@ def job_view(connection: redis.Redis, job_id: str) -> JobView | None:
     except NoSuchJobError:
         return None
     progress = job.meta.get("progress", {})
-    status = job.get_status(refresh=False)
+    status = JobStatus(job.get_status(refresh=False)).value
     result = job.return_value() if status == "finished" else None
     error = None
     if status == "failed":
@@ -66,7 +66,7 @@ def job_view(connection: redis.Redis, job_id: str) -> JobView | None:
     return JobView(
         id=job.id,
         function=job.func_name,
-        status=str(status),
+        status=status,
         done=int(progress.get("done", 0)),
         total=progress.get("total"),
         stage=progress.get("stage"),

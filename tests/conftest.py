@@ -23,6 +23,7 @@ BACKENDS = ["falkordb", "neo4j"]
 def embedded_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings of the session's embedded store; the store is stopped when the session ends."""
     settings = Settings(backend=Backend.EMBEDDED, data_dir=tmp_path_factory.mktemp("mg"), redis_url=None)
+    embedded_server(settings).ensure_running()  # started here, so no test's store owns (and stops) it
     yield settings
     embedded_server(settings).stop()
 

@@ -151,6 +151,10 @@ class AggregatorConnector:
         self.source = source or self.name
         self.fetched_at = fetched_at if fetched_at is not None else int(time.time() * 1000)
 
+    def estimate_items(self, path: Path) -> int | None:
+        """Unknown before reading: a line holds a title and any number of offers."""
+        return None
+
     def read(self, path: Path) -> Iterator[ParsedItem]:
         for line in read_lines(Path(path)):
             if line.problem:

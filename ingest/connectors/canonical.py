@@ -18,7 +18,15 @@ from jsonschema import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 
 from mediagateway.ingest import normalise
-from mediagateway.ingest.connectors.base import MAX_LINE_BYTES, at, path_of, read_lines, reason_of, rejected
+from mediagateway.ingest.connectors.base import (
+    MAX_LINE_BYTES,
+    at,
+    count_lines,
+    path_of,
+    read_lines,
+    reason_of,
+    rejected,
+)
 from mediagateway.ingest.records import ParsedItem, SourceCredit, SourceInteraction, SourceOffer, SourceTitle
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "formats" / "canonical.schema.json"
@@ -154,6 +162,10 @@ class CanonicalConnector:
 
     def __init__(self, source: str | None = None) -> None:
         self.source = source or self.name
+
+    def estimate_items(self, path: Path) -> int | None:
+        """One item a line."""
+        return count_lines(Path(path))
 
     def read(self, path: Path) -> Iterator[ParsedItem]:
         for line in read_lines(Path(path)):

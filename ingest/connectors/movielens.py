@@ -26,7 +26,7 @@ from pathlib import Path
 
 from mediagateway.graph.model import ContentKind
 from mediagateway.ingest import normalise
-from mediagateway.ingest.connectors.base import Line, at, build, read_lines, reason_of, rejected
+from mediagateway.ingest.connectors.base import Line, at, build, count_lines, read_lines, reason_of, rejected
 from mediagateway.ingest.records import ParsedItem, Signal, SourceInteraction, SourceTitle
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -101,6 +101,12 @@ class MovieLensConnector:
         self._links: dict[str, tuple[str | None, int | None]] = {}
         self._moods: dict[str, Counter[str]] = {}
         self._movies: set[str] = set()
+
+    def estimate_items(self, path: Path) -> int | None:
+        """A title per movie row and an interaction per rating row."""
+        directory = Path(path)
+        parts = [("movies.csv", True), ("ratings.csv", True), ("u.item", False), ("u.data", False)]
+        return sum(count_lines(directory / name, header) for name, header in parts if (directory / name).is_file())
 
     def read(self, path: Path) -> Iterator[ParsedItem]:
         directory = Path(path)

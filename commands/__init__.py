@@ -1,0 +1,1 @@
+"""The `mediagateway` command line, one module per group of commands; `cli.py` assembles them."""

@@ -1,0 +1,267 @@
+"""Ingestion as RQ jobs, end to end: real workers (as `mediagateway worker` processes) on the embedded store.
+
+Each test works in a graph of its own (MG_GRAPH_NAME) on the session's embedded store, and compares graphs by
+their digest: every node and edge with its properties.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from rq import Queue
+
+from mediagateway.graph.connect import StoreRuntime, embedded_server, open_store
+from mediagateway.ingest.demo import AGGREGATOR_FEED, CATALOG_FEED, DemoFeeds, write_feeds
+from mediagateway.ingest.generate import CatalogSpec
+from mediagateway.ingest.generated_feed import write_feed
+from mediagateway.ingest.quarantine import Quarantine
+from mediagateway.jobs.ingest import run_ingest
+from mediagateway.jobs.queue import INGEST_QUEUE, enqueue_ingest, job_view
+from mediagateway.settings import Settings
+
+CLI = str(Path(sys.executable).with_name("mediagateway"))
+ANCHOR_MS = 1_790_000_000_000  # the demo feeds are generated for a fixed day, so every run writes the same feeds
+
+
+@pytest.fixture(scope="module")
+def feeds(tmp_path_factory: pytest.TempPathFactory) -> DemoFeeds:
+    return write_feeds(tmp_path_factory.mktemp("feeds"), anchor=ANCHOR_MS)
+
+
+@pytest.fixture
+async def graph(embedded_settings: Settings) -> AsyncIterator[Settings]:
+    """Settings of an empty graph of this test's own, with an empty quarantine and empty queues."""
+    settings = embedded_settings.model_copy(update={"graph_name": f"ingest-{uuid.uuid4().hex[:8]}"})
+    runtime = await open_store(settings)
+    connection = redis.Redis.from_url(runtime.redis_url)
+    Queue(INGEST_QUEUE, connection=connection).empty()
+    connection.close()
+    yield settings
+    await runtime.store.delete_all()
+    await runtime.close()
+
+
+def env_of(settings: Settings) -> dict[str, str]:
+    return {**os.environ, "MG_DATA_DIR": str(settings.data_dir), "MG_GRAPH_NAME": settings.graph_name}
+
+
+def run_worker(settings: Settings) -> None:
+    subprocess.run([CLI, "worker", "--burst"], env=env_of(settings), check=True, capture_output=True, timeout=300)
+
+
+def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([CLI, "worker"], env=env_of(settings), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def connection(embedded_settings: Settings) -> Iterator[redis.Redis]:
+    instance = embedded_server(embedded_settings).find()
+    assert instance is not None
+    client = redis.Redis.from_url(instance.redis_url)
+    yield client
+    client.close()
+
+
+async def digest_and_counts(settings: Settings) -> tuple[str, dict[str, int]]:
+    runtime: StoreRuntime = await open_store(settings)
+    try:
+        return await runtime.repository.digest(), await runtime.repository.counts_by_label()
+    finally:
+        await runtime.close()
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a process and all its descendants at once, as a crash of the machine's worker would."""
+    pids = [pid]
+    for parent in pids:
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        pids += [int(child) for child in children]
+    for victim in pids:
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def wait_for(predicate: object, timeout_s: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_a_queued_ingest_reports_progress_and_its_result(
+    graph: Settings, feeds: DemoFeeds, connection: redis.Redis
+) -> None:
+    job = enqueue_ingest(connection, str(feeds.catalog), "canonical", CATALOG_FEED)
+    assert job_view(connection, job.id).status == "queued"  # type: ignore[union-attr]
+
+    run_worker(graph)
+
+    view = job_view(connection, job.id)
+    assert view is not None and view.status == "finished"
+    assert view.done == view.total == 2339
+    assert view.result is not None
+    assert (view.result["titles"], view.result["new_titles"], view.result["windows"]) == (661, 661, 1678)
+    _, counts = await digest_and_counts(graph)
+    assert (counts["Content"], counts["Movie"], counts["Show"], counts["AvailabilityWindow"]) == (661, 535, 126, 1678)
+
+
+async def test_duplicates_across_feeds_resolve_to_one_title_with_provenance(graph: Settings, feeds: DemoFeeds) -> None:
+    await run_ingest(graph, str(feeds.catalog), "canonical", CATALOG_FEED)
+    report = await run_ingest(graph, str(feeds.aggregator), "aggregator", AGGREGATOR_FEED)
+
+    assert (report.titles, report.new_titles) == (67, 0)  # every title of the second feed was already known
+    runtime = await open_store(graph)
+    city_lights = await runtime.repository.get_content("title:imdb:tt0021749")
+    records = await runtime.repository.source_records("title:imdb:tt0021749")
+    counts = await runtime.repository.counts_by_label()
+    await runtime.close()
+    assert counts["Content"] == 661
+    assert city_lights is not None and city_lights.content.title == "City Lights"
+    assert [r.id for r in records] == ["demo-aggregator:agg-0000", "demo-catalog:demo:city-lights-1931"]
+    assert records[0].match_rule == "title+year 1.00 ~ title:imdb:tt0021749"
+    assert {w.platform_id for w in city_lights.windows} >= {"prime-video"}  # the second feed's offer joined
+
+
+async def test_ingesting_the_same_feed_twice_gives_the_same_graph(graph: Settings, feeds: DemoFeeds) -> None:
+    await run_ingest(graph, str(feeds.catalog), "canonical", CATALOG_FEED)
+    await run_ingest(graph, str(feeds.aggregator), "aggregator", AGGREGATOR_FEED)
+    once = await digest_and_counts(graph)
+
+    await run_ingest(graph, str(feeds.aggregator), "aggregator", AGGREGATOR_FEED)
+    assert await digest_and_counts(graph) == once
+    await run_ingest(graph, str(feeds.catalog), "canonical", CATALOG_FEED)
+    assert await digest_and_counts(graph) == once  # the second feed's additions stay: each source describes its own
+
+
+@pytest.mark.slow
+async def test_two_feeds_at_once_give_the_graph_of_one_after_the_other(
+    graph: Settings, feeds: DemoFeeds, connection: redis.Redis, embedded_settings: Settings
+) -> None:
+    orders = {}
+    for name, order in (("catalog-first", (0, 1)), ("aggregator-first", (1, 0))):
+        settings = embedded_settings.model_copy(update={"graph_name": f"{graph.graph_name}-{name}"})
+        feeds_in_order = [(str(feeds.catalog), "canonical", CATALOG_FEED),
+                          (str(feeds.aggregator), "aggregator", AGGREGATOR_FEED)]
+        for index in order:
+            await run_ingest(settings, *feeds_in_order[index])
+        orders[name] = await digest_and_counts(settings)
+        runtime = await open_store(settings)
+        await runtime.store.delete_all()
+        await runtime.close()
+
+    jobs = [enqueue_ingest(connection, str(feeds.catalog), "canonical", CATALOG_FEED),
+            enqueue_ingest(connection, str(feeds.aggregator), "aggregator", AGGREGATOR_FEED)]
+    workers = [start_worker(graph), start_worker(graph)]
+    try:
+        wait_for(lambda: all(job_view(connection, j.id).status == "finished" for j in jobs),  # type: ignore[union-attr]
+                 what="both ingest jobs to finish")
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+
+    assert await digest_and_counts(graph) in orders.values()
+
+
+@pytest.mark.slow
+async def test_a_worker_killed_mid_ingest_leaves_after_retry_the_graph_of_a_clean_run(
+    graph: Settings, connection: redis.Redis, tmp_path: Path, embedded_settings: Settings
+) -> None:
+    feed = tmp_path / "generated.jsonl"
+    write_feed(CatalogSpec(titles=2_000, seed=11), feed)
+    clean = embedded_settings.model_copy(update={"graph_name": f"{graph.graph_name}-clean"})
+    await run_ingest(clean, str(feed), "canonical", "generated")
+    expected = await digest_and_counts(clean)
+    runtime = await open_store(clean)
+    await runtime.store.delete_all()
+    await runtime.close()
+
+    job = enqueue_ingest(connection, str(feed), "canonical", "generated")
+    worker = start_worker(graph)
+    wait_for(lambda: job.get_meta(refresh=True).get("checkpoint", 0) >= 2_000, what="a few chunks to be done")
+    kill_tree(worker.pid)  # the worker and the job's work-horse (a session of its own), mid-chunk
+    worker.wait(timeout=30)
+    killed_at = job.get_meta(refresh=True)["checkpoint"]
+    assert killed_at < job_view(connection, job.id).total  # type: ignore[union-attr, operator]
+
+    recovered = subprocess.run([CLI, "jobs", "recover"], env=env_of(graph), capture_output=True, text=True, timeout=60)
+    assert recovered.returncode == 0, recovered.stderr
+    run_worker(graph)
+
+    view = job_view(connection, job.id)
+    assert view is not None and view.status == "finished", view
+    assert view.retries_left == 2
+    assert view.result is not None and view.result["items"] == view.total - killed_at  # resumed, not restarted
+    assert await digest_and_counts(graph) == expected
+
+
+async def test_bad_records_are_quarantined_with_a_reason_and_can_be_redriven(
+    graph: Settings, tmp_path: Path, connection: redis.Redis
+) -> None:
+    lines = [
+        {"type": "title", "id": "t1", "kind": "movie", "title": "First Light", "year": 2001},
+        {"type": "title", "id": "t2", "kind": "movie", "year": 2002},
+        {"type": "offer", "id": "o1", "title_id": "t1", "platform": "netflix", "region": "US",
+         "pricing_model": "SVOD", "available_from": "2024-01-01", "verified_at": "2024-06-01",
+         "verification_source": "aggregator", "deep_links": {"web": "javascript:alert(1)"}},
+        {"type": "offer", "id": "o2", "title_id": "t9", "platform": "netflix", "region": "US",
+         "pricing_model": "SVOD", "available_from": "2024-01-01", "verified_at": "2024-06-01",
+         "verification_source": "aggregator"},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(line) for line in lines) + "\n{not json\n")
+
+    report = await run_ingest(graph, str(feed), "canonical", "feed-a")
+
+    assert (report.titles, report.windows, report.quarantined) == (1, 0, 4)
+    entries = {entry.line: entry for entry in Quarantine(connection, graph.graph_name).list()}
+    assert "title" in entries[2].reason and "missing" in entries[2].reason
+    assert "deep_links.web" in entries[3].reason
+    assert entries[4].reason == "no title for this offer: its title id is unknown here"
+    assert entries[5].reason.startswith("invalid JSON")
+
+    later = tmp_path / "later.jsonl"
+    later.write_text(json.dumps({"type": "title", "id": "t9", "kind": "movie", "title": "Late Arrival"}) + "\n")
+    await run_ingest(graph, str(later), "canonical", "feed-a")
+    redriven = subprocess.run([CLI, "quarantine", "redrive", "--all"], env=env_of(graph), capture_output=True,
+                              text=True, timeout=120)
+
+    assert redriven.returncode == 0, redriven.stderr
+    assert "re-driven 4: 1 ingested, 3 still quarantined" in redriven.stdout
+    assert sorted(e.line for e in Quarantine(connection, graph.graph_name).list()) == [2, 3, 5]
+    _, counts = await digest_and_counts(graph)
+    assert counts["AvailabilityWindow"] == 1
+
+
+def test_the_cli_ingests_inline_with_a_report_and_refuses_bad_arguments(graph: Settings, feeds: DemoFeeds) -> None:
+    env = env_of(graph)
+    done = subprocess.run([CLI, "ingest", str(feeds.aggregator), "-f", "aggregator", "--inline"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    unknown = subprocess.run([CLI, "ingest", str(feeds.aggregator), "-f", "xml"], env=env, capture_output=True,
+                             text=True, timeout=60)
+    missing = subprocess.run([CLI, "ingest", "/nonexistent/feed.jsonl", "-f", "canonical"], env=env,
+                             capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout[done.stdout.index("{"):])["windows"] == 97
+    assert unknown.returncode == 2 and "unknown ingest format 'xml'" in unknown.stderr
+    assert "aggregator, canonical, movielens" in unknown.stderr
+    assert missing.returncode == 2 and "no such file or directory: /nonexistent/feed.jsonl" in missing.stderr
