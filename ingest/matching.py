@@ -39,7 +39,10 @@ class ResolverConfig:
     no_shared_people_penalty: float = 0.06
     # records of one source with different native ids are different titles (a feed lists a film once)
     same_source_distinct: bool = True
-    max_block: int = 500
+    # a blocking key shared by more titles (within the year tolerance) than this is too common to pair on
+    max_block: int = 100
+    # graph titles of a person are candidates only if the person has at most this many (prolific actors are hubs)
+    max_person_titles: int = 50
 
 
 # --- keys -------------------------------------------------------------------------------------------------------

@@ -285,13 +285,18 @@ class EntityResolver:
     ) -> list[GraphTitle]:
         kinds = {r.kind for r in records}
         first_stage = not kinds & set(PARENT_KIND)
+        fresh = [r for r in records if batch.entity_of(r.key) is None]  # known records stay with their entity
         params = {
-            "imdb_ids": sorted({r.imdb_id for r in records if r.imdb_id}),
-            "tmdb_ids": sorted({r.tmdb_id for r in records if r.tmdb_id}),
-            "eidr_ids": sorted({e for r in records if (e := _eidr(r.eidr_id))}),
-            "match_keys": sorted(lookup_keys(t for r in records for t in (r.title, r.original_title)))
+            "imdb_ids": sorted({r.imdb_id for r in fresh if r.imdb_id}),
+            "tmdb_ids": sorted({r.tmdb_id for r in fresh if r.tmdb_id}),
+            "eidr_ids": sorted({e for r in fresh if (e := _eidr(r.eidr_id))}),
+            "match_keys": sorted(lookup_keys(t for r in fresh for t in (r.title, r.original_title)))
             if first_stage else [],
-            "person_ids": sorted(self._known_people(batch, records)) if first_stage else [],
+            "person_years": [{"id": person, "year": year}
+                             for person, year in sorted(self._known_people(batch, fresh), key=str)]
+            if first_stage else [],
+            "max_person_titles": self.config.max_person_titles,
+            "year_tolerance": self.config.year_tolerance,
         }
         ids = {row["id"] for row in await self.store.read(Query.RESOLVE_CONTENT_CANDIDATES, params)}
         if not first_stage:
@@ -302,15 +307,16 @@ class EntityResolver:
         return [batch.graph_titles[i] for i in sorted(ids | known)
                 if i in batch.graph_titles and (i in known or batch.graph_titles[i].kind in kinds)]
 
-    def _known_people(self, batch: _Batch, records: Sequence[SourceTitle]) -> set[str]:
-        found: set[str] = set()
+    def _known_people(self, batch: _Batch, records: Sequence[SourceTitle]) -> set[tuple[str, int | None]]:
+        """(graph person, the year of the record that credits them) for the people these records credit."""
+        found: set[tuple[str, int | None]] = set()
         for record in records:
             for credit in record.credits:
                 if credit.imdb_id:
-                    found.update(p.id for p in batch.graph_people_by_imdb.get(credit.imdb_id, []))
+                    found.update((p.id, record.year) for p in batch.graph_people_by_imdb.get(credit.imdb_id, []))
                 if credit.native_person_id and (entity := batch.entity_of(
                         person_record_key(record.source, credit.native_person_id))):
-                    found.add(entity)
+                    found.add((entity, record.year))
         return found
 
     async def _load_titles(self, batch: _Batch, ids: Iterable[str]) -> None:
@@ -734,6 +740,7 @@ class _People:
 
     def source_records(self, batch: _Batch) -> list[SourceRecordIn]:
         chosen: dict[str, SourceRecordIn] = {}
+        rules = self._rules_by_record()
         for mention in sorted(self.mentions, key=lambda m: m.ref):
             key = mention.record_key
             if key is None or key in chosen or mention.native_id is None:
@@ -743,14 +750,18 @@ class _People:
             if known and known.entity_id == person_id:
                 rule = known.match_rule or "known"
             else:
-                rule = self._rule_of(key) or "new"
+                rule = rules.get(key) or "new"
             chosen[key] = SourceRecordIn(id=key, source=mention.source, native_id=f"person:{mention.native_id}",
                                          entity_label="Person", entity_id=person_id, match_rule=rule)
         return [chosen[k] for k in sorted(chosen)]
 
-    def _rule_of(self, record_key: str) -> str | None:
-        refs = sorted(m.ref for m in self.mentions if m.record_key == record_key and m.ref in self.rules)
-        return self.rules[refs[0]] if refs else None
+    def _rules_by_record(self) -> dict[str, str]:
+        """Each person record's match rule: the rule of its first mention (by ref) that has one."""
+        found: dict[str, str] = {}
+        for mention in sorted(self.mentions, key=lambda m: m.ref):
+            if mention.record_key is not None and mention.ref in self.rules:
+                found.setdefault(mention.record_key, self.rules[mention.ref])
+        return found
 
     def credits_of(self, record: SourceTitle) -> list[tuple[str, Any]]:
         return [(self.id_of[f"{record.key}#{position}"], credit) for position, credit in enumerate(record.credits)

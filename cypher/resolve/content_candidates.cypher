@@ -1,4 +1,6 @@
-// Titles that may be one with incoming records: by external id, by block key, or as titles of known people.
+// Titles that may be one with incoming records: by external id, by block key, or as titles of known people from
+// about the same year (except people credited on more than $max_person_titles titles: a prolific actor says little
+// about which title a record is, and loading all their titles for every batch is what made resolution slow).
 UNWIND $imdb_ids AS value
 MATCH (c:Content {imdb_id: value})
 RETURN c.id AS id
@@ -15,6 +17,11 @@ UNWIND $match_keys AS value
 MATCH (c:Content {match_key: value})
 RETURN c.id AS id
 UNION
-UNWIND $person_ids AS value
-MATCH (:Person {id: value})-[:ACTED_IN|DIRECTED|WROTE]->(c:Content)
+UNWIND $person_years AS known
+MATCH (:Person {id: known.id})-[:ACTED_IN|DIRECTED|WROTE]->(c:Content)
+WITH known, collect(c) AS titles
+WHERE size(titles) <= $max_person_titles
+UNWIND titles AS c
+WITH known, c
+WHERE known.year IS NULL OR c.year IS NULL OR abs(c.year - known.year) <= $year_tolerance
 RETURN c.id AS id
