@@ -294,13 +294,17 @@ class GraphRepository:
     async def content_ids_by_external_ids(
         self, imdb_ids: Sequence[str], tmdb_ids: Sequence[int]
     ) -> dict[tuple[str, str], str]:
-        """("imdb", "tt…") or ("tmdb", "123") -> canonical title id, for those known."""
+        """("imdb", "tt…") or ("tmdb", "123") -> canonical title id, for those that name exactly one title."""
         if not imdb_ids and not tmdb_ids:
             return {}
         rows = await self.store.read(
             Query.CONTENT_BY_EXTERNAL_IDS, {"imdb_ids": sorted(set(imdb_ids)), "tmdb_ids": sorted(set(tmdb_ids))}
         )
-        return {(row["scheme"], row["value"]): row["id"] for row in rows}
+        found: dict[tuple[str, str], set[str]] = {}
+        for row in rows:
+            found.setdefault((row["scheme"], row["value"]), set()).add(row["id"])
+        # TMDb numbers films and shows apart, so one number can name a film and a show: then it names neither
+        return {key: ids.pop() for key, ids in found.items() if len(ids) == 1}
 
     async def source_records(self, entity_id: str) -> list[SourceRecord]:
         rows = await self.store.read(Query.SOURCE_RECORDS_OF, {"id": entity_id})

@@ -68,7 +68,7 @@ from mediagateway.ingest.matching import (
     title_profile,
 )
 from mediagateway.ingest.normalise import person_name
-from mediagateway.ingest.records import SourceOffer, SourceTitle
+from mediagateway.ingest.records import SourceTitle
 
 __all__ = ["EntityResolver", "Resolution", "ResolverConfig"]
 
@@ -608,24 +608,6 @@ class EntityResolver:
             for row in await self.store.read(Query.RESOLVE_PEOPLE_BY_IMDB, {"imdb_ids": ids}):
                 found[row["imdb_id"]].append(GraphPerson(row["id"], row["name"] or "", row["imdb_id"]))
         return found
-
-    async def title_id_for_offer(self, offer: SourceOffer) -> str | None:
-        """The canonical title an offer is for: its source's record of the title, else its IMDb or TMDb id."""
-        if offer.title_native_id:
-            known = await self._known([f"{offer.source}:{offer.title_native_id}"])
-            entity = next(iter(known.values())).entity_id if known else None
-            if entity:
-                return entity
-        for name, value in (("imdb_ids", offer.title_imdb_id), ("tmdb_ids", offer.title_tmdb_id)):
-            if value is None:
-                continue
-            params = {"imdb_ids": [], "tmdb_ids": [], "eidr_ids": [], "match_keys": [], "person_ids": [],
-                      name: [value]}
-            ids = sorted(row["id"] for row in await self.store.read(Query.RESOLVE_CONTENT_CANDIDATES, params))
-            # an IMDb id names one title; a TMDb number may name a film and a show, and then names neither
-            if ids and (name == "imdb_ids" or len(ids) == 1):
-                return ids[0]
-        return None
 
     # --- split ----------------------------------------------------------------------------------------------------
 

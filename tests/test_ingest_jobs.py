@@ -265,3 +265,25 @@ def test_the_cli_ingests_inline_with_a_report_and_refuses_bad_arguments(graph: S
     assert unknown.returncode == 2 and "unknown ingest format 'xml'" in unknown.stderr
     assert "aggregator, canonical, movielens" in unknown.stderr
     assert missing.returncode == 2 and "no such file or directory: /nonexistent/feed.jsonl" in missing.stderr
+
+
+async def test_offers_find_their_title_by_feed_id_imdb_or_tmdb_id(graph: Settings, tmp_path: Path) -> None:
+    titles = tmp_path / "titles.jsonl"
+    titles.write_text(json.dumps({"type": "title", "id": "1", "kind": "movie", "title": "Heat", "year": 1995,
+                                  "external_ids": {"imdb": "tt0113277", "tmdb": 949}}) + "\n")
+    await run_ingest(graph, str(titles), "canonical", "feed-a")
+
+    def offer(number: int, **title_ref: object) -> str:
+        return json.dumps({"type": "offer", "id": f"o{number}", "platform": "netflix", "region": "US",
+                           "pricing_model": "SVOD", "available_from": "2024-01-01", "verified_at": f"2024-06-0{number + 1}",
+                           "verification_source": "aggregator", "quality": [["SD", "HD", "UHD", "HDR"][number]],
+                           **title_ref})
+
+    offers = tmp_path / "offers.jsonl"
+    offers.write_text("\n".join([offer(0, title_id="1"), offer(1, title_external_ids={"imdb": "tt0113277"}),
+                                 offer(2, title_external_ids={"tmdb": 949}), offer(3, title_id="unknown")]) + "\n")
+    same_feed = await run_ingest(graph, str(offers), "canonical", "feed-a")
+    other_feed = await run_ingest(graph, str(offers), "canonical", "feed-b")
+
+    assert (same_feed.windows, same_feed.quarantined) == (3, 1)
+    assert (other_feed.windows, other_feed.quarantined) == (2, 2)  # feed-b's "1" is not feed-a's "1"

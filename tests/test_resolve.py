@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mediagateway.graph.repository import GraphRepository
-from mediagateway.ingest.records import SourceOffer, SourceTitle
+from mediagateway.ingest.records import SourceTitle
 from mediagateway.ingest.resolve import EntityResolver, Resolution, ResolverConfig
 
 
@@ -311,21 +311,6 @@ async def test_split_refuses_records_it_does_not_hold(repo: GraphRepository) -> 
         await resolver.split(heat, ["a:1", "b:2"])
     with pytest.raises(ValueError, match="no canonical title or person"):
         await resolver.split("title:nothing", ["a:1"])
-
-
-async def test_offers_find_their_title(repo: GraphRepository) -> None:
-    resolver = EntityResolver(repo.store)
-    resolution = await resolver.resolve([title("a", "1", "Heat", 1995, imdb_id="tt0113277", tmdb_id=949)])
-    await write(repo, resolution)
-
-    def offer(**fields: Any) -> SourceOffer:
-        return SourceOffer(source=fields.pop("source", "a"), native_id="o", line=1, platform_id="p", region_id="US",
-                           pricing_model="SVOD", available_from=0, verified_at=0, **fields)
-
-    assert await resolver.title_id_for_offer(offer(title_native_id="1")) == "title:imdb:tt0113277"
-    assert await resolver.title_id_for_offer(offer(source="x", title_imdb_id="tt0113277")) == "title:imdb:tt0113277"
-    assert await resolver.title_id_for_offer(offer(source="x", title_tmdb_id=949)) == "title:imdb:tt0113277"
-    assert await resolver.title_id_for_offer(offer(source="x", title_native_id="1")) is None
 
 
 async def test_titles_in_the_graph_are_found_by_block_key(repo: GraphRepository) -> None:
