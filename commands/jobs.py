@@ -22,7 +22,7 @@ from mediagateway.ingest.quarantine import Quarantine
 from mediagateway.ingest.redrive import redrive
 from mediagateway.jobs.embed import run_embed
 from mediagateway.jobs.ingest import ingest_feed, run_ingest
-from mediagateway.jobs.queue import QUEUES, JobView, enqueue_embed, enqueue_ingest, job_view, recent_jobs
+from mediagateway.jobs.queue import INGEST_QUEUE, QUEUES, JobView, enqueue_embed, enqueue_ingest, job_view, recent_jobs
 from mediagateway.settings import Settings
 
 jobs_app = typer.Typer(help="Background jobs: list, show, watch, recover.", no_args_is_help=True)
@@ -124,7 +124,10 @@ def worker(
 def schedule(
     feeds_file: Annotated[Path, typer.Argument(help="JSON list of {location, format, source, every_minutes}")],
 ) -> None:
-    """Ingest feeds periodically with RQ's cron scheduler (runs until stopped)."""
+    """Ingest feeds periodically with RQ's cron scheduler (runs until stopped); workers run the jobs.
+
+    Each feed: {"location": path or URL, "format": ..., "source": feed name, "every_minutes": N}
+    ("every_seconds" instead, for short intervals)."""
     try:
         feeds = json.loads(feeds_file.read_text())
         if not isinstance(feeds, list):
@@ -135,8 +138,10 @@ def schedule(
         scheduler = CronScheduler(connection=connection)
         for number, feed in enumerate(feeds):
             try:
-                scheduler.register(ingest_feed, "ingest", args=(feed["location"], feed["format"], feed.get("source")),
-                                   interval=int(feed["every_minutes"]) * 60, name=f"feed-{number}")
+                interval = int(feed["every_seconds"]) if "every_seconds" in feed else int(feed["every_minutes"]) * 60
+                connector_for(feed["format"], feed.get("source"))
+                scheduler.register(ingest_feed, INGEST_QUEUE, args=(feed["location"], feed["format"],
+                                   feed.get("source")), interval=interval, name=f"feed-{number}")
             except (KeyError, TypeError, ValueError) as exc:
                 raise fail(f"{feeds_file}: feed {number}: {exc}", code=2) from exc
         console.print(f"scheduling {len(feeds)} feed(s); Ctrl+C stops")

@@ -35,6 +35,8 @@ async def run_embed(
     """Embed in this process; `on_progress(done, total)` after each batch."""
     runtime = await open_store(settings)
     try:
+        if await runtime.repository.count_titles_needing_text_embedding() == 0:
+            return {"embedded": 0}  # nothing to do: not worth loading the model
         return await embed_missing(runtime.repository, TextEncoder(), batch_size, on_progress)
     finally:
         await runtime.close()

@@ -287,3 +287,33 @@ async def test_offers_find_their_title_by_feed_id_imdb_or_tmdb_id(graph: Setting
 
     assert (same_feed.windows, same_feed.quarantined) == (3, 1)
     assert (other_feed.windows, other_feed.quarantined) == (2, 2)  # feed-b's "1" is not feed-a's "1"
+
+
+@pytest.mark.slow
+def test_the_scheduler_enqueues_a_feed_periodically(graph: Settings, feeds: DemoFeeds, tmp_path: Path,
+                                                    connection: redis.Redis) -> None:
+    schedule = tmp_path / "feeds.json"
+    schedule.write_text(json.dumps([{"location": str(feeds.aggregator), "format": "aggregator",
+                                     "source": AGGREGATOR_FEED, "every_seconds": 1}]))
+    queue = Queue(INGEST_QUEUE, connection=connection)
+    scheduler = subprocess.Popen([CLI, "schedule", str(schedule)], env=env_of(graph), start_new_session=True,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: queue.count >= 2, timeout_s=30, what="two scheduled ingest jobs")
+    finally:
+        os.killpg(scheduler.pid, signal.SIGTERM)
+        scheduler.wait(timeout=30)
+    job = queue.jobs[0]
+    assert (job.func_name, job.args) == ("mediagateway.jobs.ingest.ingest_feed",
+                                         (str(feeds.aggregator), "aggregator", AGGREGATOR_FEED))
+
+
+def test_a_schedule_with_an_unknown_format_is_refused(graph: Settings, tmp_path: Path) -> None:
+    schedule = tmp_path / "feeds.json"
+    schedule.write_text(json.dumps([{"location": "x.jsonl", "format": "xml", "every_minutes": 5}]))
+
+    result = subprocess.run([CLI, "schedule", str(schedule)], env=env_of(graph), capture_output=True, text=True,
+                            timeout=60)
+
+    assert result.returncode == 2
+    assert "feed 0: unknown ingest format 'xml'" in result.stderr
