@@ -36,6 +36,8 @@ async def run_embed(
     runtime = await open_store(settings)
     try:
         if await runtime.repository.count_titles_needing_text_embedding() == 0:
+            if on_progress is not None:
+                on_progress(0, 0)
             return {"embedded": 0}  # nothing to do: not worth loading the model
         return await embed_missing(runtime.repository, TextEncoder(), batch_size, on_progress)
     finally:
