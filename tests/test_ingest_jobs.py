@@ -317,3 +317,23 @@ def test_a_schedule_with_an_unknown_format_is_refused(graph: Settings, tmp_path:
 
     assert result.returncode == 2
     assert "feed 0: unknown ingest format 'xml'" in result.stderr
+
+
+MOVIELENS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ml-latest-small"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (MOVIELENS / "ratings.csv").is_file(), reason="the MovieLens data set is not beside the repo")
+async def test_movielens_latest_small_becomes_titles_users_and_ratings(graph: Settings) -> None:
+    report = await run_ingest(graph, str(MOVIELENS), "movielens")
+
+    assert (report.titles, report.new_titles, report.interactions, report.quarantined) == (9742, 9742, 100836, 0)
+    runtime = await open_store(graph)
+    counts = await runtime.repository.counts_by_label()
+    edges = await runtime.repository.counts_by_type()
+    toy_story = await runtime.repository.get_content("title:imdb:tt0114709")
+    ratings = await runtime.repository.interactions_of("user:movielens:1", limit=1_000)
+    await runtime.close()
+    assert (counts["Content"], counts["User"], edges["RATED"]) == (9742, 610, 100836)
+    assert toy_story is not None and (toy_story.content.title, toy_story.content.year) == ("Toy Story", 1995)
+    assert len(ratings) == 232 and all(r.type == "RATED" for r in ratings)
