@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
-from mediagateway.graph.connect import open_store
+from mediagateway.graph.connect import embedded_server, open_store
+from mediagateway.jobs.queue import enqueue_ingest
 from mediagateway.settings import Settings
 
 from . import catalog
@@ -177,3 +181,25 @@ def test_the_api_process_never_imports_torch() -> None:
 
 async def test_an_unknown_job_is_null(api: str) -> None:
     assert await graphql(api, '{ job(id: "no-such-job") { status } }') == {"job": None}
+
+
+async def test_a_finished_job_shows_its_progress_and_report(api: str, embedded_settings: Settings,
+                                                            tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"type": "title", "id": "t1", "kind": "movie", "title": "Quiet Harbour"}) + "\n")
+    instance = embedded_server(embedded_settings).find()
+    assert instance is not None
+    connection = redis.Redis.from_url(instance.redis_url)
+    job = enqueue_ingest(connection, str(feed), "canonical", "feed-q")
+    connection.close()
+    env = {**os.environ, "MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": f"{GRAPH}_jobs"}
+    subprocess.run([str(Path(sys.executable).with_name("mediagateway")), "worker", "--burst"], env=env, check=True,
+                   capture_output=True, timeout=120)
+
+    result = await graphql(api, "query Job($id: ID!) { job(id: $id) { status done total stage result error } }",
+                           {"id": job.id})
+
+    view = result["job"]
+    assert (view["status"], view["done"], view["total"], view["stage"], view["error"]) == (
+        "finished", 1, 1, "ingest", None)
+    assert json.loads(view["result"])["titles"] == 1
