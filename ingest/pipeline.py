@@ -15,11 +15,11 @@ after the last chunk that was reported done.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from mediagateway.graph.errors import InvalidInput
@@ -96,10 +96,21 @@ def parse_source_record(raw: str) -> SourceRecord:
     return _RECORD_TYPES[data.pop("record_type")].model_validate(data)
 
 
-def chunked(items: Iterable[ParsedItem], size: int) -> Iterator[list[ParsedItem]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+_YIELD_EVERY = 100  # items read between chances for the event loop to carry on the chunk being written
+
+
+async def read_chunk(items: Iterator[ParsedItem], size: int) -> list[ParsedItem]:
+    """The next `size` items (fewer at the end), letting the event loop run now and then while reading them, so the
+    chunk before this one is resolved and written while this one is read: reading is the client's work, writing
+    mostly the server's."""
+    chunk: list[ParsedItem] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            break
+        if len(chunk) % _YIELD_EVERY == 0:
+            await asyncio.sleep(0)
+    return chunk
 
 
 class IngestPipeline:
@@ -132,16 +143,18 @@ class IngestPipeline:
         """Ingest `items`, passing over the first `skip` (done before a crash); `on_chunk(done)` after each chunk."""
         started = time.perf_counter()
         report = IngestReport()
+        iterator = iter(items)
         done = 0
-        for chunk in chunked(items, chunk_size):
-            if done + len(chunk) <= skip:
-                done += len(chunk)
-                continue
+        chunk = await read_chunk(iterator, chunk_size)
+        while chunk:
             todo = chunk[max(0, skip - done) :]
-            report.add(await self.ingest_chunk(todo))
+            writing = asyncio.create_task(self.ingest_chunk(todo)) if todo else None
             done += len(chunk)
-            if on_chunk is not None:
-                on_chunk(done)
+            chunk = await read_chunk(iterator, chunk_size)  # the next chunk, while this one is written
+            if writing is not None:
+                report.add(await writing)
+                if on_chunk is not None:
+                    on_chunk(done)
         report.seconds = time.perf_counter() - started
         return report
 
