@@ -195,7 +195,7 @@ def quarantine_list(
     """Quarantined records, newest first."""
     with redis_connection() as connection:
         quarantine = Quarantine(connection, Settings().graph_name)
-        entries, total = quarantine.list(offset, limit, source), quarantine.count()
+        entries, total = quarantine.entries(offset, limit, source), quarantine.count()
     table = Table("id", "source", "line", "reason", title=f"{total} quarantined")
     for entry in entries:
         table.add_row(entry.id, entry.source + (f"/{entry.part}" if entry.part else ""), str(entry.line),
@@ -226,7 +226,7 @@ def quarantine_redrive(
         connection = redis.Redis.from_url(runtime.redis_url)
         quarantine = Quarantine(connection, Settings().graph_name)
         if every:
-            entries = quarantine.list(0, quarantine.count())
+            entries = quarantine.entries(0, quarantine.count())
         else:
             entries = [e for i in entry_ids or [] if (e := quarantine.get(i)) is not None]
         report = await redrive(entries, runtime.repository, runtime.store, quarantine)

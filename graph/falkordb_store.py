@@ -9,6 +9,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from falkordb.asyncio.graph import AsyncGraph
+from falkordb.asyncio.query_result import QueryResult
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import AuthenticationError, ResponseError
@@ -112,6 +113,39 @@ def cypher_header(params: Mapping[str, Any]) -> str:
         raise InvalidInput([FieldProblem("params", "contains a NUL character, NaN or infinity")]) from None
 
 
+class _GraphEntity(Exception):
+    """A node, edge or path in a result: left to the falkordb client's parser."""
+
+
+def _map(pairs: list[Any]) -> dict[str, Any]:
+    return {pairs[i]: _value(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+
+
+def _entity(value: Any) -> Any:
+    raise _GraphEntity
+
+
+_COMPACT_TYPES: dict[int, Any] = {
+    1: lambda value: None,
+    2: lambda value: value,
+    3: int,
+    4: lambda value: value == "true",
+    5: float,
+    6: lambda items: [_value(item) for item in items],
+    7: _entity,
+    8: _entity,
+    9: _entity,
+    10: _map,
+    12: lambda items: [float(item) for item in items],
+}
+
+
+def _value(cell: list[Any]) -> Any:
+    """One value of a compact result set, [type, value]; types as in FalkorDB's result-set documentation."""
+    parse = _COMPACT_TYPES.get(cell[0], _entity)
+    return parse(cell[1])
+
+
 class FalkorDBStore(GraphStore):
     dialect = "falkordb"
 
@@ -153,16 +187,32 @@ class FalkorDBStore(GraphStore):
         return await self._run(query, params, read_only=False)
 
     async def _run(self, query: Query, params: Params | None, *, read_only: bool) -> list[Row]:
+        """Send the statement as GRAPH.QUERY / GRAPH.RO_QUERY with compact results and parse them here: the
+        falkordb client awaits a coroutine per value it parses, which was a quarter of a title read."""
         text = cypher_header(params or {}) + self.book[query]
+        command = "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY"
         try:
-            if read_only:
-                result = await self._graph.ro_query(text, timeout=self.query_timeout_ms)
-            else:
-                result = await self._graph.query(text, timeout=self.query_timeout_ms)
+            response = await self._client.execute_command(
+                command, self.graph_name, text, "--compact", "timeout", self.query_timeout_ms
+            )
+            return await self._rows(response)
         except (RedisConnectionError, RedisTimeoutError, AuthenticationError, ResponseError) as exc:
             raise self._translate(exc, query.value) from exc
-        columns = [column[1] for column in result.header]
-        return [dict(zip(columns, row, strict=True)) for row in result.result_set]
+
+    async def _rows(self, response: list[Any]) -> list[Row]:
+        for part in (response[0], response[-1]):  # an error replaces the header, or follows a partial result
+            if isinstance(part, ResponseError):
+                raise part
+        if len(response) < 3:  # statistics only: the statement returns nothing
+            return []
+        columns = [column[1] for column in response[0]]
+        try:
+            records = [[_value(cell) for cell in record] for record in response[1]]
+        except _GraphEntity:  # nodes, edges, paths need the graph's schema: the falkordb client resolves it
+            result = QueryResult(self._graph)
+            await result.parse(response)
+            records = result.result_set
+        return [dict(zip(columns, record, strict=True)) for record in records]
 
     async def bootstrap_schema(self) -> None:
         params = self.schema.as_params()

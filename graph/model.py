@@ -222,15 +222,13 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
-class WindowIn(Record):
-    """An availability window: a title on a platform in a region for a time, under license terms."""
+class LicenseTerms(Record):
+    """Where and on what terms a title can be watched: what a feed's offer and a stored window share."""
 
-    id: Id | None = Field(None, description="derived from title, platform, region, terms and quality if empty")
-    content_id: Id
     platform_id: Id
     region_id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     pricing_model: PricingModel
-    transaction: Transaction | None = None
+    transaction: Transaction | None = Field(None, description="rent or buy, for TVOD")
     price: float | None = Field(None, ge=0, le=100_000)
     currency: Currency | None = None
     quality: list[Quality] = Field(default_factory=list, max_length=10)
@@ -241,10 +239,21 @@ class WindowIn(Record):
     deep_link_tv: Url | None = None
     available_from: EpochMs
     available_until: EpochMs | None = None
-    trust_score: float = Field(0.5, ge=0, le=1)
     verification_source: VerificationSource = VerificationSource.AGGREGATOR
     verified_at: EpochMs
     demo: bool = Field(False, description="true for generated demo availability, never real")
+
+    def terms(self) -> dict[str, Any]:
+        """The license terms alone, as values a `WindowIn` takes."""
+        return {name: getattr(self, name) for name in LicenseTerms.model_fields}
+
+
+class WindowIn(LicenseTerms):
+    """An availability window: a title on a platform in a region for a time, under license terms."""
+
+    id: Id | None = Field(None, description="derived from title, platform, region, terms and quality if empty")
+    content_id: Id
+    trust_score: float = Field(0.5, ge=0, le=1)
 
     @model_validator(mode="after")
     def _terms_are_consistent(self) -> WindowIn:

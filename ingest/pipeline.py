@@ -20,7 +20,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.model import SOURCE_RELIABILITY, InteractionIn, TaxonomyIn, UserIn, VerificationSource, WindowIn
@@ -76,21 +76,21 @@ def _split(items: Sequence[ParsedItem]) -> _Chunk:
     return chunk
 
 
-SourceRecord = SourceTitle | SourceOffer | SourceInteraction
+SourceItem: TypeAlias = SourceTitle | SourceOffer | SourceInteraction
 SOURCE_RECORD_FORMAT = "source-record"
-_RECORD_TYPES: dict[str, type[SourceRecord]] = {
+_RECORD_TYPES: dict[str, type[SourceTitle] | type[SourceOffer] | type[SourceInteraction]] = {
     "title": SourceTitle, "offer": SourceOffer, "interaction": SourceInteraction,
 }
 
 
-def _rejected(record: SourceRecord, reason: str) -> Rejected:
+def _rejected(record: SourceItem, reason: str) -> Rejected:
     """A record that was read but could not be written; its raw text is the record itself, tagged with its type."""
     record_type = next(name for name, kind in _RECORD_TYPES.items() if isinstance(record, kind))
     raw = json.dumps({"record_type": record_type, **record.model_dump(mode="json")}, ensure_ascii=False)
     return Rejected(source=record.source, line=record.line, raw=raw, reason=reason)
 
 
-def parse_source_record(raw: str) -> SourceRecord:
+def parse_source_record(raw: str) -> SourceItem:
     """Read back a record quarantined after it was read (format `source-record`), to re-drive it."""
     data = json.loads(raw)
     return _RECORD_TYPES[data.pop("record_type")].model_validate(data)
@@ -204,12 +204,12 @@ class IngestPipeline:
 
     async def _windows(
         self, offers: Sequence[SourceOffer], title_ids: dict[str, str]
-    ) -> tuple[list[tuple[SourceRecord, WindowIn]], list[Rejected]]:
+    ) -> tuple[list[tuple[SourceItem, WindowIn]], list[Rejected]]:
         if not offers:
             return [], []
         found = await self._canonical_titles(offers, title_ids)
         await self._ensure_places({o.platform_id for o in offers}, {o.region_id for o in offers})
-        windows: list[tuple[SourceRecord, WindowIn]] = []
+        windows: list[tuple[SourceItem, WindowIn]] = []
         rejected: list[Rejected] = []
         for offer in offers:
             content_id = found.get(offer.key)
@@ -260,7 +260,7 @@ class IngestPipeline:
 
     async def _interactions(
         self, interactions: Sequence[SourceInteraction], title_ids: dict[str, str]
-    ) -> tuple[list[tuple[SourceRecord, InteractionIn]], list[Rejected]]:
+    ) -> tuple[list[tuple[SourceItem, InteractionIn]], list[Rejected]]:
         if not interactions:
             return [], []
         keys = {f"{i.source}:{i.title_native_id}" for i in interactions}
@@ -270,7 +270,7 @@ class IngestPipeline:
         if users:
             await self.repository.upsert_users([UserIn(id=u) for u in sorted(users)])
             self._users.update(users)
-        result: list[tuple[SourceRecord, InteractionIn]] = []
+        result: list[tuple[SourceItem, InteractionIn]] = []
         rejected: list[Rejected] = []
         for interaction in interactions:
             content_id = known.get(f"{interaction.source}:{interaction.title_native_id}")
@@ -283,7 +283,7 @@ class IngestPipeline:
         return result, rejected
 
     async def _write(
-        self, upsert: Callable[[list[Any]], Awaitable[int]], pairs: Sequence[tuple[SourceRecord, Any]],
+        self, upsert: Callable[[list[Any]], Awaitable[int]], pairs: Sequence[tuple[SourceItem, Any]],
         not_written: list[Rejected],
     ) -> int:
         """Write a batch; if the store refuses it, write record by record and quarantine the refused ones."""
@@ -307,27 +307,7 @@ def user_id(interaction: SourceInteraction) -> str:
 
 
 def _window(offer: SourceOffer, content_id: str) -> WindowIn:
-    return WindowIn(
-        content_id=content_id,
-        platform_id=offer.platform_id,
-        region_id=offer.region_id,
-        pricing_model=offer.pricing_model,
-        transaction=offer.transaction,
-        price=offer.price,
-        currency=offer.currency,
-        quality=offer.quality,
-        audio=offer.audio,
-        download=offer.download,
-        exclusive=offer.exclusive,
-        deep_link=offer.deep_link,
-        deep_link_tv=offer.deep_link_tv,
-        available_from=offer.available_from,
-        available_until=offer.available_until,
-        trust_score=initial_trust(offer),
-        verification_source=offer.verification_source,
-        verified_at=offer.verified_at,
-        demo=offer.demo,
-    )
+    return WindowIn(content_id=content_id, trust_score=initial_trust(offer), **offer.terms())
 
 
 def initial_trust(offer: SourceOffer) -> float:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import redis
 from pydantic import BaseModel, ConfigDict
@@ -67,7 +68,7 @@ class Quarantine:
     def count(self) -> int:
         return int(self.connection.zcard(self._by_time))
 
-    def list(self, offset: int = 0, limit: int = 50, source: str | None = None) -> list[QuarantineEntry]:
+    def entries(self, offset: int = 0, limit: int = 50, source: str | None = None) -> list[QuarantineEntry]:
         """Newest first; with `source`, only that feed's entries."""
         if source is None:
             ids = self.connection.zrevrange(self._by_time, offset, offset + limit - 1)
@@ -89,7 +90,7 @@ class Quarantine:
         removed, _ = pipeline.execute()
         return int(removed)
 
-    def _load(self, ids: list[bytes]) -> list[QuarantineEntry]:
+    def _load(self, ids: Any) -> list[QuarantineEntry]:
         if not ids:
             return []
         raws = self.connection.hmget(self._entries, ids)

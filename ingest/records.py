@@ -17,19 +17,14 @@ from typing import Annotated, Protocol
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from mediagateway.graph.model import (
-    AudioFormat,
     ContentKind,
     EpochMs,
     Id,
+    LicenseTerms,
     Name,
-    PricingModel,
-    Quality,
     Role,
     Signal,
     Text,
-    Transaction,
-    Url,
-    VerificationSource,
 )
 
 
@@ -76,7 +71,7 @@ class SourceTitle(SourceModel):
     popularity: float | None = Field(None, ge=0)
 
 
-class SourceOffer(SourceModel):
+class SourceOffer(SourceModel, LicenseTerms):
     """An availability offer: a title on a platform in a region, under license terms.
 
     The title is named by the same source's `title_native_id`, or by an external id where the feed has only that
@@ -85,23 +80,6 @@ class SourceOffer(SourceModel):
     title_native_id: Id | None = None
     title_imdb_id: Annotated[str, StringConstraints(pattern=r"^tt\d{7,10}$")] | None = None
     title_tmdb_id: int | None = Field(None, gt=0)
-    platform_id: Id
-    region_id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-    pricing_model: PricingModel
-    transaction: Transaction | None = Field(None, description="rent or buy, for TVOD")
-    price: float | None = Field(None, ge=0, le=100_000)
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    quality: list[Quality] = Field(default_factory=list, max_length=10)
-    audio: list[AudioFormat] = Field(default_factory=list, max_length=10)
-    download: bool = False
-    exclusive: bool = False
-    deep_link: Url | None = None
-    deep_link_tv: Url | None = None
-    available_from: EpochMs
-    available_until: EpochMs | None = None
-    verified_at: EpochMs
-    verification_source: VerificationSource = VerificationSource.AGGREGATOR
-    demo: bool = False
 
 
 class SourceInteraction(SourceModel):

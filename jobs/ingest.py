@@ -42,11 +42,13 @@ ProgressCallback = Callable[[int, int | None], None]
 def ingest_feed(location: str, format_name: str, source: str | None = None, chunk_size: int = 1_000) -> dict[str, Any]:
     """RQ entry point (enqueue as `mediagateway.jobs.ingest.ingest_feed`): progress and resume point in job meta."""
 
-    def report(done: int, total: int | None) -> None:
+    def record_progress(done: int, total: int | None) -> None:
         progress.report(done, total, "ingest", **{CHECKPOINT: done})
 
     skip = progress.resume_point(CHECKPOINT)
-    report = asyncio.run(run_ingest(Settings(), location, format_name, source, chunk_size, skip, report, _job_id()))
+    settings = Settings()
+    report = asyncio.run(run_ingest(settings, location, format_name, source, chunk_size, skip, record_progress,
+                                    _job_id()))
     return report.as_dict()
 
 

@@ -65,7 +65,7 @@ def job_view(connection: redis.Redis, job_id: str) -> JobView | None:
         error = (latest.exc_string or "").strip().splitlines()[-1] if latest and latest.exc_string else "failed"
     return JobView(
         id=job.id,
-        function=job.func_name,
+        function=job.func_name or "",
         status=status,
         done=int(progress.get("done", 0)),
         total=progress.get("total"),

@@ -232,7 +232,7 @@ async def test_bad_records_are_quarantined_with_a_reason_and_can_be_redriven(
     report = await run_ingest(graph, str(feed), "canonical", "feed-a")
 
     assert (report.titles, report.windows, report.quarantined) == (1, 0, 4)
-    entries = {entry.line: entry for entry in Quarantine(connection, graph.graph_name).list()}
+    entries = {entry.line: entry for entry in Quarantine(connection, graph.graph_name).entries()}
     assert "title" in entries[2].reason and "missing" in entries[2].reason
     assert "deep_links.web" in entries[3].reason
     assert entries[4].reason == "no title for this offer: its title id is unknown here"
@@ -246,7 +246,7 @@ async def test_bad_records_are_quarantined_with_a_reason_and_can_be_redriven(
 
     assert redriven.returncode == 0, redriven.stderr
     assert "re-driven 4: 1 ingested, 3 still quarantined" in redriven.stdout
-    assert sorted(e.line for e in Quarantine(connection, graph.graph_name).list()) == [2, 3, 5]
+    assert sorted(e.line for e in Quarantine(connection, graph.graph_name).entries()) == [2, 3, 5]
     _, counts = await digest_and_counts(graph)
     assert counts["AvailabilityWindow"] == 1
 
@@ -275,9 +275,9 @@ async def test_offers_find_their_title_by_feed_id_imdb_or_tmdb_id(graph: Setting
 
     def offer(number: int, **title_ref: object) -> str:
         return json.dumps({"type": "offer", "id": f"o{number}", "platform": "netflix", "region": "US",
-                           "pricing_model": "SVOD", "available_from": "2024-01-01", "verified_at": f"2024-06-0{number + 1}",
-                           "verification_source": "aggregator", "quality": [["SD", "HD", "UHD", "HDR"][number]],
-                           **title_ref})
+                           "pricing_model": "SVOD", "available_from": "2024-01-01",
+                           "verified_at": f"2024-06-0{number + 1}", "verification_source": "aggregator",
+                           "quality": [["SD", "HD", "UHD", "HDR"][number]], **title_ref})
 
     offers = tmp_path / "offers.jsonl"
     offers.write_text("\n".join([offer(0, title_id="1"), offer(1, title_external_ids={"imdb": "tt0113277"}),

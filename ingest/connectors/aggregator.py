@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from mediagateway.graph.model import AudioFormat, ContentKind, PricingModel, Quality, Transaction, VerificationSource
 from mediagateway.ingest import normalise
-from mediagateway.ingest.connectors.base import at, build, read_lines, reason_of, rejected
+from mediagateway.ingest.connectors.base import at, build, read_json_lines, reason_of, rejected
 from mediagateway.ingest.connectors.canonical import load_json
 from mediagateway.ingest.records import ParsedItem, SourceOffer, SourceTitle
 
@@ -156,11 +156,7 @@ class AggregatorConnector:
         return None
 
     def read(self, path: Path) -> Iterator[ParsedItem]:
-        for line in read_lines(Path(path)):
-            if line.problem:
-                yield rejected(self.source, line.number, line.text, line.problem)
-            elif line.text.strip():
-                yield from self.parse_line(line.text, line.number)
+        return read_json_lines(self.source, path, self.parse_line)
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
         try:

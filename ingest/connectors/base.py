@@ -118,3 +118,12 @@ def count_lines(path: Path, header: bool = False) -> int:
     with _open(path) as stream:
         lines = sum(1 for _ in stream)
     return max(0, lines - 1) if header else lines
+
+
+def read_json_lines(source: str, path: Path, parse_line: Callable[[str, int], list[Any]]) -> Iterator[Any]:
+    """What a JSON Lines connector yields: each non-blank line parsed, or rejected when it cannot be read."""
+    for line in read_lines(Path(path)):
+        if line.problem:
+            yield rejected(source, line.number, line.text, line.problem)
+        elif line.text.strip():
+            yield from parse_line(line.text, line.number)

@@ -23,7 +23,7 @@ from mediagateway.ingest.connectors.base import (
     at,
     count_lines,
     path_of,
-    read_lines,
+    read_json_lines,
     reason_of,
     rejected,
 )
@@ -168,11 +168,7 @@ class CanonicalConnector:
         return count_lines(Path(path))
 
     def read(self, path: Path) -> Iterator[ParsedItem]:
-        for line in read_lines(Path(path)):
-            if line.problem:
-                yield rejected(self.source, line.number, line.text, line.problem)
-            elif line.text.strip():
-                yield from self.parse_line(line.text, line.number)
+        return read_json_lines(self.source, path, self.parse_line)
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
         try:
