@@ -222,21 +222,35 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _reap(pid: int) -> None:
-    """Collect our own child if it has exited, so a dead server does not linger as a zombie that looks alive."""
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
+def _state(pid: int) -> str | None:
+    """The process's state letter (R, S, D, Z...), or None if there is no such process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def _gone(pid: int) -> bool:
+    """Whether the process has exited for good. Our own child is collected here, so it does not linger as a
+    zombie (which still has a pid); a zombie whose last threads are still ending cannot be collected yet."""
+    try:
+        reaped, _ = os.waitpid(pid, os.WNOHANG)
+        ours = True
+    except ChildProcessError:
+        reaped, ours = 0, False
+    if reaped == pid:
+        return True
+    state = _state(pid)
+    return state is None or (not ours and state in ("Z", "X"))
 
 
 def _is_our_server(pid: int) -> bool:
-    _reap(pid)
+    if _gone(pid):
+        return False
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        status = Path(f"/proc/{pid}/stat").read_text()
+        return b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-    zombie = status.rsplit(")", 1)[-1].split()[0] == "Z"
-    return not zombie and b"redis-server" in cmdline
 
 
 def _answers(instance: EmbeddedInstance, loading_ok: bool = True) -> bool:
@@ -251,9 +265,9 @@ def _answers(instance: EmbeddedInstance, loading_ok: bool = True) -> bool:
 
 def _wait_for_exit(pid: int, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
-    while _is_our_server(pid) and time.monotonic() < deadline:
+    while not _gone(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    if _is_our_server(pid):
+    if not _gone(pid):
         os.kill(pid, signal.SIGKILL)
-        time.sleep(0.05)
-    _reap(pid)
+        while not _gone(pid):
+            time.sleep(0.05)
