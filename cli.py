@@ -8,6 +8,7 @@
     mediagateway embed                        text embeddings for titles that need them
     mediagateway worker | schedule FEEDS      run jobs; ingest feeds periodically
     mediagateway demo load | generate OUT     the demo catalog; a synthetic catalog for benchmarks
+    mediagateway resolve explain ID | split ID KEY...   why records were merged; undoing a wrong merge
     mediagateway jobs list|show|watch|recover background jobs
     mediagateway quarantine list|show|redrive records that could not be ingested
 """
@@ -24,6 +25,7 @@ from mediagateway.commands import catalog, jobs
 from mediagateway.commands.common import console, fail
 from mediagateway.commands.db import db_app
 from mediagateway.commands.demo import demo_app, generate, load_demo_with_progress
+from mediagateway.commands.resolve import resolve_app
 from mediagateway.graph.connect import embedded_server
 from mediagateway.graph.errors import StoreError
 from mediagateway.jobs.demo import catalog_is_empty
@@ -34,6 +36,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(jobs.jobs_app, name="jobs")
 app.add_typer(jobs.quarantine_app, name="quarantine")
 app.add_typer(demo_app, name="demo")
+app.add_typer(resolve_app, name="resolve")
 app.command()(catalog.stats)
 app.command()(catalog.content)
 app.command()(jobs.ingest)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from mediagateway.graph.connect import open_store
+from mediagateway.ingest.records import SourceTitle
+from mediagateway.ingest.resolve import EntityResolver
 from mediagateway.settings import Settings
 
 from . import catalog
@@ -82,3 +84,26 @@ def test_an_unreachable_backend_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "error: FalkorDB at redis://127.0.0.1:1 is unavailable" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_an_operator_explains_and_splits_a_merge(data_dir: Path) -> None:
+    runtime = await open_store(Settings(data_dir=data_dir))
+    records = [SourceTitle(source=source, native_id=native, line=1, kind="movie", title="Crash", year=2004)
+               for source, native in (("feed-a", "1"), ("feed-b", "2"))]
+    resolution = await EntityResolver(runtime.store).resolve(records)
+    await runtime.repository.upsert_contents(resolution.contents)
+    await runtime.repository.upsert_source_records(resolution.source_records)
+    crash = resolution.title_ids["feed-a:1"]
+    await runtime.close()
+
+    explained = run(data_dir, "resolve", "explain", crash)
+    split = run(data_dir, "resolve", "split", crash, "feed-b:2")
+    refused = run(data_dir, "resolve", "split", crash, "feed-z:9")
+
+    assert explained.returncode == 0, explained.stderr
+    assert "feed-a:1" in explained.stdout and "feed-b:2" in explained.stdout
+    assert split.returncode == 0 and "moved 1 record(s) to title:split:" in split.stdout
+    assert refused.returncode == 2 and "feed-z:9" in refused.stderr
+    rows = [line.split("│")[1].strip() for line in run(data_dir, "resolve", "explain", crash).stdout.splitlines()
+            if line.startswith("│")]
+    assert "feed-a:1" in rows and "feed-b:2" not in rows
