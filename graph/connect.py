@@ -89,7 +89,13 @@ def build_store(settings: Settings, redis_url: str) -> GraphStore:
 async def open_store(settings: Settings, *, bootstrap: bool = True) -> StoreRuntime:
     """Start or find what the settings name, check the query files, and (by default) bootstrap the schema."""
     redis_url, server, started = resolve_redis(settings)
-    runtime = StoreRuntime(build_store(settings, redis_url), redis_url, server, started)
+    try:
+        store = build_store(settings, redis_url)
+    except BaseException:
+        if server is not None and started:
+            server.stop()
+        raise
+    runtime = StoreRuntime(store, redis_url, server, started)
     if bootstrap:
         try:
             await runtime.store.bootstrap_schema()

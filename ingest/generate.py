@@ -16,7 +16,7 @@ What is drawn from what, and why:
 - Credits: one director, 1-3 actors and sometimes a writer (about 3.2 credits a title). People are numbered
   0 .. titles/2 - 1; half the credits pick a person uniformly (so almost every person appears at least once) and
   half from a shifted Zipf law, P(rank r) ~ 1 / (r + 50), so a few people appear in hundreds of titles (about
-  0.3% of titles for the most credited person at 100,000 titles), the hubs a real credit graph has.
+  0.4% of titles for the most credited person at 100,000 titles), the hubs a real credit graph has.
 - Synopses: sentence templates filled from a genre's own premises and from shared lists of protagonists,
   settings, complications and mood lines (tens of millions of combinations), so text embeddings of titles of the
   same genre are close but rarely identical.

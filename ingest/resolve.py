@@ -292,8 +292,8 @@ class EntityResolver:
             "eidr_ids": sorted({e for r in fresh if (e := _eidr(r.eidr_id))}),
             "match_keys": sorted(lookup_keys(t for r in fresh for t in (r.title, r.original_title)))
             if first_stage else [],
-            "person_years": [{"id": person, "year": year}
-                             for person, year in sorted(self._known_people(batch, fresh), key=str)]
+            "person_years": [{"id": person, "year": year, "key": key}
+                             for person, year, key in sorted(self._known_people(batch, fresh), key=str)]
             if first_stage else [],
             "max_person_titles": self.config.max_person_titles,
             "year_tolerance": self.config.year_tolerance,
@@ -307,16 +307,18 @@ class EntityResolver:
         return [batch.graph_titles[i] for i in sorted(ids | known)
                 if i in batch.graph_titles and (i in known or batch.graph_titles[i].kind in kinds)]
 
-    def _known_people(self, batch: _Batch, records: Sequence[SourceTitle]) -> set[tuple[str, int | None]]:
-        """(graph person, the year of the record that credits them) for the people these records credit."""
-        found: set[tuple[str, int | None]] = set()
+    def _known_people(self, batch: _Batch, records: Sequence[SourceTitle]) -> set[tuple[str, int | None, str]]:
+        """(graph person, year and block key of the record that credits them) for the people these records credit."""
+        found: set[tuple[str, int | None, str]] = set()
         for record in records:
+            key = block_key(record.title)
             for credit in record.credits:
                 if credit.imdb_id:
-                    found.update((p.id, record.year) for p in batch.graph_people_by_imdb.get(credit.imdb_id, []))
+                    found.update((p.id, record.year, key)
+                                 for p in batch.graph_people_by_imdb.get(credit.imdb_id, []))
                 if credit.native_person_id and (entity := batch.entity_of(
                         person_record_key(record.source, credit.native_person_id))):
-                    found.add((entity, record.year))
+                    found.add((entity, record.year, key))
         return found
 
     async def _load_titles(self, batch: _Batch, ids: Iterable[str]) -> None:

@@ -1,6 +1,7 @@
 // Titles that may be one with incoming records: by external id, by block key, or as titles of known people from
-// about the same year (except people credited on more than $max_person_titles titles: a prolific actor says little
-// about which title a record is, and loading all their titles for every batch is what made resolution slow).
+// about the same year whose key starts or ends like the record's (a misspelt title mostly keeps one end), except
+// people credited on more than $max_person_titles titles: a prolific actor says little about which title a record
+// is. Loading every title of every known person for every batch is what made resolution slow on large graphs.
 UNWIND $imdb_ids AS value
 MATCH (c:Content {imdb_id: value})
 RETURN c.id AS id
@@ -23,5 +24,6 @@ WITH known, collect(c) AS titles
 WHERE size(titles) <= $max_person_titles
 UNWIND titles AS c
 WITH known, c
-WHERE known.year IS NULL OR c.year IS NULL OR abs(c.year - known.year) <= $year_tolerance
+WHERE (known.year IS NULL OR c.year IS NULL OR abs(c.year - known.year) <= $year_tolerance)
+  AND (left(c.match_key, 3) = left(known.key, 3) OR right(c.match_key, 3) = right(known.key, 3))
 RETURN c.id AS id
