@@ -96,19 +96,20 @@ class GraphStore(ABC):
 
     async def vector_search(self, index: VectorIndex, vector: Sequence[float], k: int) -> list[VectorHit]:
         """The k nearest nodes by cosine, best first, scored on one scale for every backend: (1 + cos) / 2."""
-        if not 1 <= k <= 1_000:
-            raise InvalidInput([FieldProblem("k", f"must be between 1 and 1000, got {k}")])
-        try:
-            floats = check_vector(list(vector), index.dimension(self.schema), "vector")
-        except ValueError as exc:
-            raise InvalidInput([FieldProblem("vector", str(exc).removeprefix("vector: "))]) from exc
-        rows = await self.read(index.value, {"k": k, "vector": floats})
-        return [VectorHit(id=row["id"], score=row["score"]) for row in rows]
+        return await self._nearest(index.value, index.dimension(self.schema), vector, k)
 
     async def exact_text_search(self, vector: Sequence[float], k: int) -> list[VectorHit]:
         """Exact top-k over content text embeddings by a full scan: ground truth for recall."""
-        floats = check_vector(list(vector), self.schema.text_dim, "vector")
-        rows = await self.read(Query.EXACT_CONTENT_TEXT, {"k": k, "vector": floats})
+        return await self._nearest(Query.EXACT_CONTENT_TEXT, self.schema.text_dim, vector, k)
+
+    async def _nearest(self, query: Query, dimension: int, vector: Sequence[float], k: int) -> list[VectorHit]:
+        if not 1 <= k <= 1_000:
+            raise InvalidInput([FieldProblem("k", f"must be between 1 and 1000, got {k}")])
+        try:
+            floats = check_vector(list(vector), dimension, "vector")
+        except ValueError as exc:
+            raise InvalidInput([FieldProblem("vector", str(exc).removeprefix("vector: "))]) from exc
+        rows = await self.read(query, {"k": k, "vector": floats})
         return [VectorHit(id=row["id"], score=row["score"]) for row in rows]
 
     async def delete_all(self) -> None:

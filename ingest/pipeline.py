@@ -19,7 +19,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeAlias
 
 from mediagateway.graph.errors import InvalidInput
@@ -47,7 +47,7 @@ class IngestReport:
     seconds: float = 0.0
 
     def add(self, other: IngestReport) -> None:
-        for name in ("items", "titles", "new_titles", "windows", "interactions", "quarantined", "seconds"):
+        for name in (f.name for f in fields(self)):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from enum import Enum
+from typing import Any, TypeVar
 
 import strawberry
+from pydantic import BaseModel
 
 from mediagateway.graph import model
+from mediagateway.jobs.queue import JobView
+
+T = TypeVar("T")
+
+
+def from_model(cls: type[T], source: BaseModel, **overrides: Any) -> T:
+    """A GraphQL type filled from the read model of the same shape: its fields by name, plain JSON values (enums as
+    their values), then `overrides` for what differs (nested types, GraphQL enums)."""
+    names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{**source.model_dump(mode="json", include=names - overrides.keys()), **overrides})
 
 
 @strawberry.enum
@@ -54,26 +68,7 @@ class AvailabilityWindow:
 
     @classmethod
     def of(cls, window: model.AvailabilityWindow) -> AvailabilityWindow:
-        return cls(
-            id=strawberry.ID(window.id),
-            platform_id=strawberry.ID(window.platform_id),
-            platform_name=window.platform_name,
-            region_id=window.region_id,
-            pricing_model=window.pricing_model,
-            price=window.price,
-            currency=window.currency,
-            quality=[str(q) for q in window.quality],
-            audio=[str(a) for a in window.audio],
-            download=window.download,
-            exclusive=window.exclusive,
-            deep_link=window.deep_link,
-            available_from=window.available_from,
-            available_until=window.available_until,
-            trust_score=window.trust_score,
-            verification_source=window.verification_source,
-            verified_at=window.verified_at,
-            demo=window.demo,
-        )
+        return from_model(cls, window)
 
 
 @strawberry.type
@@ -105,29 +100,15 @@ class Content:
 
     @classmethod
     def of(cls, detail: model.ContentDetail) -> Content:
-        content = detail.content
-        return cls(
-            id=strawberry.ID(content.id),
-            kind=ContentKind(content.kind),
-            title=content.title,
-            original_title=content.original_title,
-            year=content.year,
-            runtime_minutes=content.runtime_minutes,
-            synopsis=content.synopsis,
-            language=content.language,
-            imdb_id=content.imdb_id,
-            tmdb_id=content.tmdb_id,
-            genres=[Term(id=strawberry.ID(g.id), name=g.name) for g in detail.genres],
-            moods=[Term(id=strawberry.ID(m.id), name=m.name) for m in detail.moods],
-            credits=[
-                Credit(person_id=strawberry.ID(c.person_id), name=c.name, role=c.role, character=c.character)
-                for c in detail.credits
-            ],
-            parent_id=strawberry.ID(detail.parent_id) if detail.parent_id else None,
-            children=[
-                ChildContent(id=strawberry.ID(c.id), kind=ContentKind(c.kind), title=c.title, number=c.number)
-                for c in detail.children
-            ],
+        return from_model(
+            cls,
+            detail.content,
+            kind=ContentKind(detail.content.kind),
+            genres=[from_model(Term, g) for g in detail.genres],
+            moods=[from_model(Term, m) for m in detail.moods],
+            credits=[from_model(Credit, c) for c in detail.credits],
+            parent_id=detail.parent_id,
+            children=[from_model(ChildContent, c, kind=ContentKind(c.kind)) for c in detail.children],
             availability=[AvailabilityWindow.of(w) for w in detail.windows],
         )
 
@@ -154,3 +135,9 @@ class Job:
     stage: str | None
     result: str | None = strawberry.field(description="the job's report, as JSON, once finished")
     error: str | None
+
+    @classmethod
+    def of(cls, view: JobView) -> Job:
+        fields = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        values = {name: value for name, value in dataclasses.asdict(view).items() if name in fields}
+        return cls(**{**values, "result": None if view.result is None else json.dumps(view.result)})
