@@ -11,6 +11,7 @@
     mediagateway resolve explain ID | split ID KEY...   why records were merged; undoing a wrong merge
     mediagateway jobs list|show|watch|recover background jobs
     mediagateway quarantine list|show|redrive records that could not be ingested
+    mediagateway schema export [--output PATH]   the GraphQL schema as SDL (schema/schema.graphql)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from mediagateway.commands.common import console, fail
 from mediagateway.commands.db import db_app
 from mediagateway.commands.demo import demo_app, generate, load_demo_with_progress
 from mediagateway.commands.resolve import resolve_app
+from mediagateway.commands.schema import schema_app
 from mediagateway.graph.connect import embedded_server
 from mediagateway.graph.errors import StoreError
 from mediagateway.jobs.demo import catalog_is_empty
@@ -37,6 +39,7 @@ app.add_typer(jobs.jobs_app, name="jobs")
 app.add_typer(jobs.quarantine_app, name="quarantine")
 app.add_typer(demo_app, name="demo")
 app.add_typer(resolve_app, name="resolve")
+app.add_typer(schema_app, name="schema")
 app.command()(catalog.stats)
 app.command()(catalog.content)
 app.command()(jobs.ingest)
@@ -73,6 +76,7 @@ def serve(
             port=port or settings.port,
             workers=workers,
             log_level="info",
+            access_log=False,  # the app writes its own, as JSON with the request id
         )
     finally:
         if started_here:

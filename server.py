@@ -11,22 +11,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 import redis
 import redis.asyncio as aioredis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from mediagateway.body_limit import BodySizeLimit
 from mediagateway.graph.connect import StoreRuntime, open_store
+from mediagateway.graph.discovery import DiscoveryReads
 from mediagateway.graph.errors import StoreError, StoreUnavailable
-from mediagateway.resolvers.context import RequestContext
-from mediagateway.schema import schema
-from mediagateway.settings import Settings
+from mediagateway.observability.logs import RequestLogMiddleware, configure_logging
+from mediagateway.observability.metrics import Metrics
+from mediagateway.resolvers.context import RequestContext, TextQueryEncoder
+from mediagateway.resolvers.loaders import Loaders
+from mediagateway.resolvers.semantic import load_query_encoder
+from mediagateway.schema.build import build_schema
+from mediagateway.schema.protection import decode_request_json
+from mediagateway.settings import Mode, Settings
 
 log = logging.getLogger("mediagateway.server")
 READY_CHECK_TIMEOUT_S = 3.0
@@ -40,6 +49,8 @@ class ServiceState:
         self.runtime: StoreRuntime | None = None
         self.redis: redis.Redis | None = None
         self.schema_ready = False
+        self.reads: DiscoveryReads | None = None
+        self.encoder: TextQueryEncoder | None = None
         self._bootstrap_lock = asyncio.Lock()
 
     @property
@@ -57,6 +68,8 @@ class ServiceState:
     async def start(self) -> None:
         self.runtime = await open_store(self.settings, bootstrap=False)
         self.redis = redis.Redis.from_url(self.runtime.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self.reads = DiscoveryReads(self.runtime.store)
+        self.encoder = await asyncio.to_thread(load_query_encoder, self.settings)
         with contextlib.suppress(StoreUnavailable):
             await self.ensure_schema()
 
@@ -115,19 +128,34 @@ async def _check(probe: Any) -> dict[str, Any]:
 
 
 class GraphQLApp(GraphQL[RequestContext, None]):
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)
+
     async def get_context(self, request: Any, response: Any = None) -> RequestContext:
         state: ServiceState = request.app.state.service
-        return RequestContext(repository=state.store_runtime.repository, backend=state.settings.backend.value,
-                              redis=state.jobs_redis)
+        runtime = state.store_runtime
+        reads = state.reads or DiscoveryReads(runtime.store)
+        now = int(time.time() * 1000)
+        return RequestContext(repository=runtime.repository, reads=reads, loaders=Loaders(reads, now), now=now,
+                              backend=state.settings.backend.value, redis=state.jobs_redis, encoder=state.encoder)
+
+
+def _ide(settings: Settings) -> Literal["graphiql"] | None:
+    """GraphiQL at GET /graphql for browsers, in development only."""
+    return "graphiql" if settings.mode is Mode.DEVELOPMENT else None
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
+    configure_logging(settings.log_level)
     service = ServiceState(settings)
+    metrics = Metrics()
+    schema = build_schema(settings, observers=[metrics.extension])
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
+        service.store_runtime.store.add_observer(metrics.observe_statement)
         try:
             yield
         finally:
@@ -137,7 +165,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
-            Route("/graphql", GraphQLApp(schema), methods=["GET", "POST"]),
+            Route("/graphql", GraphQLApp(schema, graphql_ide=_ide(settings)), methods=["GET", "POST"]),
+            Route("/metrics", metrics.endpoint, methods=["GET"]),
+        ],
+        middleware=[
+            Middleware(RequestLogMiddleware),
+            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,11 @@ class Backend(StrEnum):
     EMBEDDED = "embedded"
     FALKORDB = "falkordb"
     NEO4J = "neo4j"
+
+
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
 
 
 class Settings(BaseSettings):
@@ -50,5 +56,26 @@ class Settings(BaseSettings):
     query_timeout_ms: int = Field(10_000, gt=0, description="a statement that runs longer is cancelled")
     write_batch_size: int = Field(1_000, gt=0, le=100_000)
 
+    query_encoder_threads: int = Field(
+        1, gt=0, le=64, description="threads of the query text encoder; the API shares its cores with the database"
+    )
+
     host: str = "127.0.0.1"
     port: int = 8000
+
+    mode: Mode = Field(
+        Mode.DEVELOPMENT,
+        description="production: no introspection, no GraphiQL, no store details in errors; development: all three",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="level of the JSON log lines")
+    max_body_bytes: int = Field(1_048_576, gt=0, description="a larger request body is refused with 413")
+    request_timeout_s: float = Field(10.0, gt=0, description="a GraphQL operation that runs longer is cancelled")
+    graphql_max_depth: int = Field(12, gt=0, description="fields nested deeper than this are refused")
+    graphql_max_aliases: int = Field(30, ge=0, description="a document with more aliases is refused")
+    graphql_max_tokens: int = Field(2_000, gt=0, description="a document with more tokens is refused unparsed")
+    graphql_list_cost_budget: int = Field(
+        5_000,
+        gt=0,
+        description="most list items a document may ask for: the sum over its paged lists of each page size times "
+        "the page sizes around it (schema/protection.py)",
+    )

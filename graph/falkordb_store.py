@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -202,13 +203,19 @@ class FalkorDBStore(GraphStore):
         falkordb client awaits a coroutine per value it parses, which was a quarter of a title read."""
         text = cypher_header(params or {}) + self.book[query]
         command = "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY"
+        started = time.perf_counter()
+        ok = False
         try:
             response = await self._client.execute_command(
                 command, self.graph_name, text, "--compact", "timeout", self.query_timeout_ms
             )
-            return await self._rows(response)
+            rows = await self._rows(response)
+            ok = True
+            return rows
         except (RedisConnectionError, RedisTimeoutError, AuthenticationError, ResponseError) as exc:
             raise self._translate(exc, query.value) from exc
+        finally:
+            self._observed(query.value, time.perf_counter() - started, ok)
 
     async def _rows(self, response: list[Any]) -> list[Row]:
         for part in (response[0], response[-1]):  # an error replaces the header, or follows a partial result

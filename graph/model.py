@@ -384,6 +384,7 @@ class AvailabilityWindow(Out):
     platform_id: str
     platform_name: str | None = None
     region_id: str
+    region_name: str | None = None
     pricing_model: PricingModel
     transaction: Transaction | None = None
     price: float | None = None
@@ -407,6 +408,16 @@ class ChildContent(Out):
     kind: ContentKind
     title: str
     number: int | None = None
+
+
+class ContentLinks(Out):
+    """What a title is joined to besides its availability: genres, moods, people, parent and children."""
+
+    genres: list[Term] = []
+    moods: list[Term] = []
+    credits: list[CreditOut] = []
+    parent_id: str | None = None
+    children: list[ChildContent] = []
 
 
 class ContentDetail(Out):

@@ -6,6 +6,7 @@ changes, deadlocks, lost connections) for up to `max_transaction_retry_time`; re
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, RoutingControl
@@ -53,12 +54,17 @@ class Neo4jStore(GraphStore):
 
     async def _run(self, text: str, params: Params | None, routing: RoutingControl, what: str) -> list[Row]:
         statement = Neo4jQuery(text, timeout=self.query_timeout_s)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        ok = False
         try:
             records, _, _ = await self._driver.execute_query(
                 statement, dict(params or {}), database_=self.database, routing_=routing
             )
+            ok = True
         except Exception as exc:
             raise self._translate(exc, what) from exc
+        finally:
+            self._observed(what, time.perf_counter() - started, ok)
         return [_plain(record.data()) for record in records]
 
     async def bootstrap_schema(self) -> None:

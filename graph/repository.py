@@ -21,6 +21,7 @@ from mediagateway.graph.model import (
     ContentDetail,
     ContentIn,
     ContentKind,
+    ContentLinks,
     Interaction,
     InteractionIn,
     Neighbour,
@@ -348,15 +349,13 @@ _WATCH_SIGNALS = (Signal.WATCH_COMPLETE, Signal.WATCH_START)
 _CREDIT_ROLES = {"ACTED_IN": "actor", "DIRECTED": "director", "WROTE": "writer"}
 
 
-def _content_detail(row: Mapping[str, Any]) -> ContentDetail:
-    """Sort the title's edges (see cypher/content/get.cypher) into genres, moods, credits, family and windows."""
-    genres, moods, credits, children, windows = [], [], [], [], []
+def content_links(links: Iterable[Mapping[str, Any]]) -> ContentLinks:
+    """Sort a title's edges (see cypher/content/links_by_ids.cypher) into genres, moods, credits and family."""
+    genres, moods, credits, children = [], [], [], []
     parent_id = None
-    for link in row["links"]:
+    for link in links:
         rel, node = link["rel"], link["node"]
-        if rel == "OF":
-            windows.append(node)
-        elif rel == "IN_GENRE":
+        if rel == "IN_GENRE":
             genres.append(node)
         elif rel == "HAS_MOOD":
             moods.append(node)
@@ -368,12 +367,25 @@ def _content_detail(row: Mapping[str, Any]) -> ContentDetail:
                 parent_id = node["id"]
             else:
                 children.append(node)
-    return ContentDetail(
-        content=Content.model_validate(row["content"]),
+    return ContentLinks(
         genres=sorted(genres, key=lambda g: g["id"]),
         moods=sorted(moods, key=lambda m: m["id"]),
         credits=sorted(credits, key=lambda c: (c["role"], c["order"] or 0, c["person_id"])),
         parent_id=parent_id,
         children=sorted(children, key=lambda c: (c["number"] or 0, c["id"])),
+    )
+
+
+def _content_detail(row: Mapping[str, Any]) -> ContentDetail:
+    """A title page from cypher/content/get.cypher: the title's links sorted into their kinds, windows apart."""
+    windows = [link["node"] for link in row["links"] if link["rel"] == "OF"]
+    links = content_links(link for link in row["links"] if link["rel"] != "OF")
+    return ContentDetail(
+        content=Content.model_validate(row["content"]),
+        genres=links.genres,
+        moods=links.moods,
+        credits=links.credits,
+        parent_id=links.parent_id,
+        children=links.children,
         windows=sorted(windows, key=lambda w: (w["region_id"], w["platform_id"], w.get("price") or 0, w["id"])),
     )

@@ -8,7 +8,7 @@ lists of rows in batches, searches vector indexes and bootstraps the schema. Ada
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -19,6 +19,9 @@ from mediagateway.graph.queries import Dialect, Query, QueryBook
 
 Row = dict[str, Any]
 Params = Mapping[str, Any]
+QueryObserver = Callable[[str, float, bool], None]
+"""Told of every statement a store ran: its name (a `Query` value), seconds taken, and whether it succeeded.
+Called on the request's path, so it must be quick and must not raise."""
 
 
 class VectorIndex(Enum):
@@ -68,6 +71,15 @@ class GraphStore(ABC):
         self.book = book
         self.schema = schema
         self.batch_size = batch_size
+        self._observers: list[QueryObserver] = []
+
+    def add_observer(self, observer: QueryObserver) -> None:
+        """Have `observer` told of every statement run from now on (metrics)."""
+        self._observers.append(observer)
+
+    def _observed(self, name: str, seconds: float, ok: bool) -> None:
+        for observer in self._observers:
+            observer(name, seconds, ok)
 
     @abstractmethod
     async def read(self, query: Query, params: Params | None = None) -> list[Row]:

@@ -1,16 +1,97 @@
-"""Resolvers of the catalog queries: each is one repository call."""
+"""Resolvers of the catalog: a title page, a person, any node by id, where to watch a title, and graph counts."""
 
 from __future__ import annotations
 
 import strawberry
 
+from mediagateway.graph import model
 from mediagateway.resolvers.context import Info
-from mediagateway.schema.types import Content, LabelCount, Stats
+from mediagateway.schema.arguments import checked_id, checked_ids, checked_region
+from mediagateway.schema.catalog import (
+    AvailabilityWindow,
+    Content,
+    Node,
+    Person,
+    content_of,
+    cost_to_watch,
+    shown_windows,
+)
+from mediagateway.schema.errors import NotFoundError
+from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, paginate
+from mediagateway.schema.types import LabelCount, Stats, WhereToWatch
 
 
 async def content(info: Info, id: strawberry.ID) -> Content | None:
-    detail = await info.context.repository.get_content(id)
-    return Content.of(detail) if detail else None
+    found = await info.context.loaders.content.load(checked_id("id", str(id)))
+    if found is None:
+        raise NotFoundError("title", str(id))
+    return content_of(found)
+
+
+async def person(info: Info, id: strawberry.ID) -> Person | None:
+    found = await info.context.loaders.person.load(checked_id("id", str(id)))
+    if found is None:
+        raise NotFoundError("person", str(id))
+    return Person.of(found)
+
+
+async def node(info: Info, id: strawberry.ID) -> Node | None:
+    """Titles and people by id (genre and mood ids are their names, so they are fetched as such)."""
+    key = checked_id("id", str(id))
+    title, someone = await info.context.loaders.content.load(key), await info.context.loaders.person.load(key)
+    if title is not None:
+        return content_of(title)
+    if someone is not None:
+        return Person.of(someone)
+    raise NotFoundError("node", key)
+
+
+async def where_to_watch(info: Info, content_id: strawberry.ID, region: str,
+                         platforms: list[strawberry.ID] | None = None,
+                         first: int | None = DEFAULT_PAGE_SIZE) -> WhereToWatch:
+    """The best way for a viewer in `region` who subscribes to `platforms` to watch a title now."""
+    checked_region("region", region)
+    title = await content(info, content_id)
+    now = info.context.now
+    subscribed = set(checked_ids("platforms", platforms))
+    windows = [w for w in shown_windows(await info.context.loaders.windows.load(str(content_id)), now, region)
+               if w.available_from <= now]
+    ranked = sorted(windows, key=lambda w: _viewer_rank(w, subscribed))
+    best = ranked[0] if ranked else None
+    return WhereToWatch(
+        content=title,
+        region=region,
+        best=AvailabilityWindow.of(best, now) if best else None,
+        reason=_reason(best, subscribed, region),
+        options=paginate([AvailabilityWindow.of(w, now) for w in ranked], first, None),
+    )
+
+
+def _viewer_rank(window: model.AvailabilityWindow, subscribed: set[str]) -> tuple[int, float, float, str]:
+    """Subscribed first, then free (with or without ads), then the cheapest rental, then the cheapest purchase,
+    then subscriptions the viewer does not have; more trusted first among equals."""
+    pricing = model.PricingModel(window.pricing_model)
+    if pricing == model.PricingModel.SVOD:
+        tier = 0 if window.platform_id in subscribed else 4
+    elif pricing in (model.PricingModel.FREE, model.PricingModel.AVOD):
+        tier = 1
+    else:
+        tier = 3 if window.transaction == model.Transaction.BUY else 2
+    return tier, cost_to_watch(window), -window.trust_score, window.id
+
+
+def _reason(best: model.AvailabilityWindow | None, subscribed: set[str], region: str) -> str:
+    if best is None:
+        return f"not available to watch now in {region} from a source trusted enough to show"
+    name = best.platform_name or best.platform_id
+    pricing = model.PricingModel(best.pricing_model)
+    if pricing == model.PricingModel.SVOD:
+        return (f"included in your {name} subscription" if best.platform_id in subscribed
+                else f"needs a {name} subscription")
+    if pricing in (model.PricingModel.FREE, model.PricingModel.AVOD):
+        return f"free on {name}" + (" with ads" if pricing == model.PricingModel.AVOD else "")
+    verb = "buy" if best.transaction == model.Transaction.BUY else "rent"
+    return f"{verb} on {name} for {best.price:.2f} {best.currency}"
 
 
 async def stats(info: Info) -> Stats:
@@ -19,3 +100,4 @@ async def stats(info: Info) -> Stats:
         backend=info.context.backend,
         nodes=[LabelCount(label=label, count=count) for label, count in counts.items()],
     )
+

@@ -1,0 +1,36 @@
+// The search candidates ($ids, best first) that pass the filter, in the same order, with their summaries.
+// Every condition is off when its parameter is null (lists: empty). A title passes the availability conditions
+// when one of its windows does: in $region, on one of $platforms, under one of $pricing models, in one of
+// $quality tiers, open at $now when $available_now, ending by $leaving_before when given, and trusted today at
+// least $trust_from (the decay of graph/trust.py: the stored score loses $decay_per_day of itself a day).
+UNWIND range(0, size($ids) - 1) AS position
+MATCH (c:Content {id: $ids[position]})
+WHERE ($kinds IS NULL OR c.kind IN $kinds)
+  AND ($year_from IS NULL OR c.year >= $year_from)
+  AND ($year_to IS NULL OR c.year <= $year_to)
+  AND ($runtime_min IS NULL OR c.runtime_minutes >= $runtime_min)
+  AND ($runtime_max IS NULL OR c.runtime_minutes <= $runtime_max)
+OPTIONAL MATCH (c)-[:IN_GENRE]->(g:Genre)
+WHERE g.id IN $genres
+WITH position, c, count(g) AS genres_held
+WHERE genres_held = size($genres)
+OPTIONAL MATCH (c)-[:HAS_MOOD]->(m:Mood)
+WHERE m.id IN $moods
+WITH position, c, count(m) AS moods_held
+WHERE moods_held = size($moods)
+OPTIONAL MATCH (c)<-[:OF]-(w:AvailabilityWindow)
+WHERE $window
+  AND ($region IS NULL OR w.region_id = $region)
+  AND ($platforms IS NULL OR w.platform_id IN $platforms)
+  AND ($pricing IS NULL OR w.pricing_model IN $pricing)
+  AND ($quality IS NULL OR any(q IN w.quality WHERE q IN $quality))
+  AND (w.available_until IS NULL OR w.available_until > $now)
+  AND (NOT $available_now OR w.available_from <= $now)
+  AND ($leaving_before IS NULL OR (w.available_until IS NOT NULL AND w.available_until <= $leaving_before))
+  AND w.trust_score * (1.0 - $decay_per_day * (CASE WHEN $now > w.verified_at THEN $now - w.verified_at ELSE 0 END)
+                              / 86400000.0) >= $trust_from
+WITH position, c, count(w) AS windows_held
+WHERE NOT $window OR windows_held > 0
+RETURN c {.id, .kind, .title, .original_title, .year, .runtime_minutes, .synopsis, .language, .number,
+          .imdb_id, .tmdb_id, .eidr_id, .popularity} AS content
+ORDER BY position

@@ -1,0 +1,1 @@
+"""What the service tells its operators: Prometheus metrics (`metrics`) and JSON log lines (`logs`)."""

@@ -1,0 +1,65 @@
+"""Per-request DataLoaders: every title, link, window list, person and filmography a request needs is fetched in
+one batched round trip per kind, however many places in the query ask for it.
+
+Round trips of a search page (see resolvers/search.py): the vector search, the title keyword search, the person
+keyword search and the filter (4), then one per kind of data the client selects on the results: availability (1)
+and links — genres, moods, credits, seasons (1). So a page of 50 results with availability, genres and people costs
+6 round trips, whatever the page size; tests/test_api_discovery.py checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from mediagateway.graph import model
+from mediagateway.graph.discovery import Credit, DiscoveryReads
+
+
+class Loaders:
+    def __init__(self, reads: DiscoveryReads, now: int) -> None:
+        self.reads = reads
+        self.now = now
+        self.content = DataLoader[str, model.Content | None](load_fn=self._contents)
+        self.links = DataLoader[str, model.ContentLinks](load_fn=self._links)
+        self.windows = DataLoader[str, list[model.AvailabilityWindow]](load_fn=self._windows)
+        self.person = DataLoader[str, model.Person | None](load_fn=self._people)
+        self.credits = DataLoader[str, list[Credit]](load_fn=self._credits)
+
+    def prime_contents(self, contents: Sequence[model.Content]) -> None:
+        for content in contents:
+            self.content.prime(content.id, content)
+
+    async def similar_titles(self, content_id: str, k: int) -> list[model.Content]:
+        """Up to k titles nearest in meaning (text embeddings), or, for a title without an embedding yet, those
+        sharing the most people, genres and moods with it."""
+        if k == 0:
+            return []
+        ids = [hit.id for hit in await self.reads.similar_by_text(content_id, k)]
+        if not ids:
+            ids = [n.content.id for n in await self.reads.neighbourhood(content_id, k)]
+        found = await self.content.load_many(ids)
+        return [c for c in found if c is not None]
+
+    async def _contents(self, ids: Sequence[str]) -> list[model.Content | None]:
+        found = await self.reads.contents(ids)
+        return [found.get(i) for i in ids]
+
+    async def _links(self, ids: Sequence[str]) -> list[model.ContentLinks]:
+        found = await self.reads.links(ids)
+        return [found.get(i) or model.ContentLinks() for i in ids]
+
+    async def _windows(self, ids: Sequence[str]) -> list[list[model.AvailabilityWindow]]:
+        found = await self.reads.windows(ids, self.now)
+        return [found.get(i, []) for i in ids]
+
+    async def _people(self, ids: Sequence[str]) -> list[model.Person | None]:
+        found = await self.reads.people(ids)
+        return [found.get(i) for i in ids]
+
+    async def _credits(self, ids: Sequence[str]) -> list[list[Credit]]:
+        found = await self.reads.credits_of_people(ids)
+        credits = [found.get(i, []) for i in ids]
+        self.prime_contents([credit.content for person_credits in credits for credit in person_credits])
+        return credits

@@ -1,0 +1,130 @@
+"""Search: semantic candidates from the text-embedding index and keyword candidates from titles and people,
+fused by reciprocal rank, then filtered in the graph, then paged.
+
+1. Candidates, concurrently: the `SEMANTIC_CANDIDATES` nearest titles to the query's embedding (those below
+   `SEMANTIC_FLOOR` dropped: unrelated), up to `KEYWORD_CANDIDATES` titles whose title holds a query word, and the
+   titles of up to `PEOPLE_MATCHED` people whose name does.
+2. Fusion: each list ranks its candidates; a title scores sum(weight / (60 + rank)) over the lists it is in
+   (reciprocal rank fusion, the k of DESIGN.md). A title holding every query word gets the title list's weight
+   twice, so "heat" puts Heat above films merely about heat.
+3. The filter runs in the graph over the fused candidates (cypher/search/filter.cypher), keeping their order.
+   `totalCount` is how many candidates pass: search ranks the best few hundred titles, it does not count the
+   catalog (browse does). A filter on availability counts windows trusted at least 0.5 today only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from mediagateway.graph.discovery import CatalogFilter, PersonHit, TitleHit, keywords
+from mediagateway.graph.model import VectorHit
+from mediagateway.resolvers.context import Info
+from mediagateway.schema.arguments import checked_text
+from mediagateway.schema.catalog import content_of
+from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, PageRequest, encode_cursor
+from mediagateway.schema.search import MatchReason, SearchConnection, SearchEdge, SearchFilter, SearchMatch
+
+SEMANTIC_CANDIDATES = 200
+SEMANTIC_FLOOR = 0.6  # (1 + cos) / 2: cosine 0.2, below which MiniLM texts are unrelated
+KEYWORD_CANDIDATES = 50
+PEOPLE_MATCHED = 5
+RRF_K = 60
+WEIGHTS = {MatchReason.SEMANTIC: 1.0, MatchReason.TITLE: 1.0, MatchReason.PERSON: 0.8}
+MAX_QUERY_LENGTH = 500
+_ROLE_ORDER = {"director": 0, "writer": 1, "actor": 2}
+
+
+@dataclass
+class Candidate:
+    id: str
+    score: float = 0.0
+    matches: list[SearchMatch] = field(default_factory=list)
+
+
+async def search(
+    info: Info,
+    query: str,
+    filter: SearchFilter | None = None,
+    first: int | None = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+) -> SearchConnection:
+    page = PageRequest.of(first, after)
+    text = checked_text("query", query, MAX_QUERY_LENGTH)
+    catalog_filter = filter.to_catalog_filter() if filter else CatalogFilter()
+    semantic, titles, people = await asyncio.gather(
+        _semantic(info, text), info.context.reads.title_keyword(keywords(text), KEYWORD_CANDIDATES),
+        info.context.reads.person_keyword(keywords(text), PEOPLE_MATCHED, KEYWORD_CANDIDATES),
+    )
+    ranked = fuse(text, semantic, titles, people)
+    passing = await info.context.reads.passing([c.id for c in ranked], catalog_filter, info.context.now)
+    info.context.loaders.prime_contents(passing)
+    by_id = {c.id: c for c in ranked}
+    edges = [
+        SearchEdge(cursor=encode_cursor(page.offset + i), node=content_of(content),
+                   score=round(by_id[content.id].score, 6), matches=by_id[content.id].matches)
+        for i, content in enumerate(passing[page.offset:page.end])
+    ]
+    return SearchConnection(
+        total_count=len(passing),
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.offset + len(edges) < len(passing),
+            has_previous_page=page.offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+async def _semantic(info: Info, text: str) -> list[VectorHit]:
+    encoder = info.context.encoder
+    if encoder is None:
+        return []
+    vector = await asyncio.to_thread(encoder.encode_one, text)
+    hits = await info.context.reads.semantic(vector, SEMANTIC_CANDIDATES)
+    return [hit for hit in hits if hit.score >= SEMANTIC_FLOOR]
+
+
+def fuse(text: str, semantic: list[VectorHit], titles: list[TitleHit], people: list[PersonHit]) -> list[Candidate]:
+    """Candidates of every list, best first by reciprocal rank fusion, each with the reasons it matched."""
+    candidates: dict[str, Candidate] = {}
+
+    def add(content_id: str, reason: MatchReason, rank: int, match: SearchMatch, boost: float = 1.0) -> None:
+        candidate = candidates.setdefault(content_id, Candidate(content_id))
+        candidate.score += boost * WEIGHTS[reason] / (RRF_K + rank)
+        candidate.matches.append(match)
+
+    for rank, hit in enumerate(semantic, start=1):
+        add(hit.id, MatchReason.SEMANTIC, rank, SearchMatch(
+            reason=MatchReason.SEMANTIC, detail=f"close in meaning to the query (similarity {hit.score:.2f})",
+            score=round(hit.score, 4)))
+    words = set(keywords(text))
+    scored_titles = sorted(titles, key=lambda t: -_share_of_words(words, t))
+    for rank, hit in enumerate(scored_titles, start=1):
+        share = _share_of_words(words, hit)
+        held = sorted(words & set(keywords(f"{hit.title} {hit.original_title or ''}")))
+        detail = f"title has {', '.join(repr(w) for w in held)}" if held else "title matches a query word"
+        add(hit.id, MatchReason.TITLE, rank, SearchMatch(reason=MatchReason.TITLE, detail=detail, score=share),
+            boost=2.0 if share == 1.0 else 1.0)
+    for rank, (content_id, hits) in enumerate(_people_by_title(people).items(), start=1):
+        for hit in hits:
+            add(content_id, MatchReason.PERSON, rank,
+                SearchMatch(reason=MatchReason.PERSON, detail=f"{hit.name} ({hit.role})", score=1.0))
+    return sorted(candidates.values(), key=lambda c: (-c.score, c.id))
+
+
+def _share_of_words(words: set[str], hit: TitleHit) -> float:
+    if not words:
+        return 0.0
+    held = words & set(keywords(f"{hit.title} {hit.original_title or ''}"))
+    return round(len(held) / len(words), 4)
+
+
+def _people_by_title(people: list[PersonHit]) -> dict[str, list[PersonHit]]:
+    by_title: dict[str, list[PersonHit]] = {}
+    for hit in people:
+        by_title.setdefault(hit.id, []).append(hit)
+    for hits in by_title.values():
+        hits.sort(key=lambda h: (_ROLE_ORDER[h.role], h.name))
+    return by_title

@@ -1,0 +1,106 @@
+"""Relay-style cursor connections: page sizes, opaque cursors, and slicing a list into a page.
+
+Every list the API returns is a `Connection` with `totalCount`, `edges` (cursor and node), `nodes` (the nodes
+alone, for clients that do not need cursors) and `pageInfo`. A cursor is an opaque offset into the list as it is
+ordered now; a list that changes between two pages may repeat or skip an item, which is the usual trade-off of
+offset cursors and fine for a catalog that changes by the hour. `first` is clamped to `MAX_PAGE_SIZE`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import strawberry
+
+from mediagateway.schema.errors import InvalidArgumentError
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+_PREFIX = "offset:"
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    total_count: int
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of this page, without their cursors")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """The offset a cursor stands for, or an `InvalidArgumentError` naming `after`."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
+    except (UnicodeError, binascii.Error, ValueError):
+        text = ""
+    if not text.startswith(_PREFIX) or not text[len(_PREFIX):].isdigit():
+        raise InvalidArgumentError("after", "not a cursor this API gave out")
+    return int(text[len(_PREFIX):])
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which slice of a list a client asked for: `size` items after position `offset - 1`."""
+
+    offset: int
+    size: int
+
+    @classmethod
+    def of(cls, first: int | None, after: str | None) -> PageRequest:
+        if first is not None and first < 0:
+            raise InvalidArgumentError("first", f"must be 0 or more, got {first}")
+        size = DEFAULT_PAGE_SIZE if first is None else min(first, MAX_PAGE_SIZE)
+        offset = 0 if after is None else decode_cursor(after) + 1
+        return cls(offset=offset, size=size)
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.size
+
+
+def connection(page_items: Sequence[T], total: int, page: PageRequest) -> Connection[T]:
+    """A connection over the items of one page, which start at `page.offset` of a list of `total` items."""
+    edges = [Edge(cursor=encode_cursor(page.offset + i), node=item) for i, item in enumerate(page_items)]
+    return Connection(
+        total_count=total,
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.offset + len(edges) < total,
+            has_previous_page=page.offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+def paginate(items: Sequence[T], first: int | None, after: str | None) -> Connection[T]:
+    """A page of a list held whole in memory."""
+    page = PageRequest.of(first, after)
+    return connection(items[page.offset:page.end], len(items), page)

@@ -1,0 +1,388 @@
+"""The discovery API as a client sees it: a real uvicorn process on 127.0.0.1, a real GraphQL client, the hand-made
+catalog of `discovery_catalog` (availability relative to now) with real text embeddings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from gql import Client, GraphQLRequest
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.httpx import HTTPXAsyncTransport
+
+from mediagateway.graph.connect import open_store
+from mediagateway.graph.embeddings import TextEncoder, embedding_text
+from mediagateway.settings import Settings
+
+from . import discovery_catalog as catalog
+from .test_server import start_api, stop_api
+
+GRAPH = "discovery_tests"
+
+
+@pytest.fixture(scope="module")
+async def loaded(embedded_settings: Settings) -> AsyncIterator[int]:
+    settings = embedded_settings.model_copy(update={"graph_name": GRAPH})
+    runtime = await open_store(settings)
+    await runtime.store.delete_all()
+    now = await catalog.load(runtime.repository)
+    encoder = TextEncoder()
+    texts = [embedding_text(t["title"], t.get("year"), t.get("synopsis"), t.get("genres", ()))
+             for t in catalog.FILMS_AND_SHOWS]
+    vectors = encoder.encode(texts)
+    await runtime.repository.set_text_embeddings(
+        (t["id"], v, None) for t, v in zip(catalog.FILMS_AND_SHOWS, vectors, strict=True))
+    yield now
+    await runtime.store.close()
+
+
+@pytest.fixture(scope="module")
+def api(loaded: int, embedded_settings: Settings) -> Iterator[str]:
+    process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH})
+    yield base
+    stop_api(process)
+
+
+async def graphql(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    transport = HTTPXAsyncTransport(url=f"{base}/graphql", timeout=30)
+    async with Client(transport=transport) as session:
+        return await session.execute(GraphQLRequest(query, variable_values=variables))
+
+
+async def graphql_error(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The first error of a request that must fail, with the data that came with it."""
+    with pytest.raises(TransportQueryError) as failure:
+        await graphql(base, query, variables)
+    assert failure.value.errors
+    return {"error": failure.value.errors[0], "data": failure.value.data}
+
+
+SEARCH = """
+query Search($query: String!, $filter: SearchFilter, $first: Int, $after: String) {
+  search(query: $query, filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor score matches { reason detail } node { id title kind } }
+  }
+}
+"""
+
+
+async def search_ids(api: str, query: str, filter: dict[str, Any] | None = None) -> list[str]:
+    result = await graphql(api, SEARCH, {"query": query, "filter": filter, "first": 50})
+    return [edge["node"]["id"] for edge in result["search"]["edges"]]
+
+
+# --- search ------------------------------------------------------------------------------------------------------
+
+
+async def test_a_title_word_finds_the_title_first_and_says_why(api: str) -> None:
+    result = await graphql(api, SEARCH, {"query": "heat"})
+
+    first = result["search"]["edges"][0]
+    assert first["node"] == {"id": "title:heat", "title": "Heat", "kind": "MOVIE"}
+    assert {"reason": "TITLE", "detail": "title has 'heat'"} in first["matches"]
+
+
+async def test_a_persons_name_finds_their_titles(api: str) -> None:
+    result = await graphql(api, SEARCH, {"query": "Al Pacino"})
+
+    by_id = {edge["node"]["id"]: edge["matches"] for edge in result["search"]["edges"]}
+    assert {"title:heat", "title:the-insider"} <= by_id.keys()
+    assert {"reason": "PERSON", "detail": "Al Pacino (actor)"} in by_id["title:heat"]
+
+
+async def test_meaning_finds_a_title_sharing_no_word_with_the_query(api: str) -> None:
+    result = await graphql(api, SEARCH, {"query": "burglars steal diamonds in France"})
+
+    top = result["search"]["edges"][:2]
+    assert "title:rififi" in [edge["node"]["id"] for edge in top]
+    rififi = next(edge for edge in top if edge["node"]["id"] == "title:rififi")
+    assert [m["reason"] for m in rififi["matches"]] == ["SEMANTIC"]
+    assert rififi["matches"][0]["detail"].startswith("close in meaning to the query (similarity 0.")
+
+
+@pytest.mark.parametrize(("search_filter", "expected"), [
+    ({"kinds": ["SHOW"]}, {"title:the-wire"}),
+    ({"genres": ["crime", "thriller"]}, {"title:heat"}),
+    ({"moods": ["uplifting"]}, {"title:toy-story"}),
+    ({"yearFrom": 1995, "yearTo": 1999}, {"title:heat", "title:the-insider", "title:toy-story"}),
+    ({"runtimeMax": 120}, {"title:rififi", "title:toy-story", "title:the-wire"}),
+    ({"runtimeMin": 160}, {"title:heat"}),
+    ({"region": "GB"}, {"title:heat", "title:toy-story", "title:the-wire"}),
+    ({"platforms": ["rentbox"]}, {"title:heat"}),
+    ({"pricingModels": ["FREE"]}, {"title:toy-story"}),
+    ({"quality": ["UHD"]}, {"title:heat"}),
+    ({"region": "US", "availableNow": True}, {"title:heat"}),
+    ({"leavingWithinDays": 14}, {"title:heat"}),
+    ({"region": "US", "platforms": ["streamflix"]}, {"title:heat", "title:dune"}),
+])
+async def test_every_filter_keeps_only_what_it_names(api: str, search_filter: dict[str, Any],
+                                                     expected: set[str]) -> None:
+    # a query every film and show matches somehow, so the filter alone decides
+    found = set(await search_ids(api, "a film or a series", search_filter))
+    assert found == expected
+
+
+async def test_a_title_whose_only_window_is_no_longer_trusted_is_not_shown_as_available(api: str) -> None:
+    assert "title:the-insider" in await search_ids(api, "The Insider")
+    assert "title:the-insider" not in await search_ids(api, "The Insider", {"region": "US"})
+
+
+async def test_search_pages_follow_each_other_to_the_end(api: str) -> None:
+    seen: list[str] = []
+    after = None
+    while True:
+        result = (await graphql(api, SEARCH, {"query": "a film or a series", "first": 2, "after": after}))["search"]
+        seen += [edge["node"]["id"] for edge in result["edges"]]
+        if not result["pageInfo"]["hasNextPage"]:
+            break
+        after = result["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == result["totalCount"] >= 5
+
+
+@pytest.mark.parametrize(("variables", "argument"), [
+    ({"query": "   "}, "query"),
+    ({"query": "heat", "filter": {"genres": ["crime\x07"]}}, "filter.genres"),
+    ({"query": "x" * 501}, "query"),
+    ({"query": "heat", "first": -1}, "first"),
+    ({"query": "heat", "after": "not-a-cursor"}, "after"),
+    ({"query": "heat", "filter": {"yearFrom": 2000, "yearTo": 1990}}, "filter.yearFrom"),
+    ({"query": "heat", "filter": {"region": "usa"}}, "filter.region"),
+    ({"query": "heat", "filter": {"leavingWithinDays": -3}}, "filter.leavingWithinDays"),
+])
+async def test_bad_arguments_get_a_typed_error_naming_them(api: str, variables: dict[str, Any],
+                                                            argument: str) -> None:
+    failure = await graphql_error(api, SEARCH, variables)
+
+    assert failure["error"]["message"].startswith(f"{argument}: ")
+    assert failure["error"]["extensions"]["code"] == "INVALID_ARGUMENT"
+
+
+@pytest.mark.parametrize("hostile", [
+    "') DETACH DELETE n //", "\" OR 1=1 --", "MATCH (n) DETACH DELETE n", "heat\x00", "*|%~\"@{}()[]",
+    "\\", "'; CALL db.idx.fulltext.drop('Content') //",
+])
+async def test_hostile_text_in_every_argument_is_only_text(api: str, hostile: str) -> None:
+    variables = {"query": hostile, "filter": {"genres": [hostile], "moods": [hostile], "platforms": [hostile]}}
+    if "\x00" in hostile:
+        failure = await graphql_error(api, SEARCH, variables)
+        assert failure["error"]["message"] == "query: contains a control character (NUL or similar)"
+    else:
+        result = await graphql(api, SEARCH, variables)
+        assert result["search"]["totalCount"] == 0  # nothing has that genre, mood and platform
+    for query in ("query($v: ID!) { content(id: $v) { id } }", "query($v: ID!) { person(id: $v) { id } }"):
+        failure = await graphql_error(api, query, {"v": hostile})
+        assert failure["data"] in (None, {"content": None}, {"person": None})
+    still_there = await graphql(api, "{ content(id: \"title:heat\") { title } }")
+    assert still_there == {"content": {"title": "Heat"}}
+
+
+async def test_a_huge_first_is_clamped_to_the_largest_page(api: str) -> None:
+    result = await graphql(api, "{ content(id: \"title:the-wire:s2\") { ... on Season { episodes(first: 99999999) "
+                                "{ totalCount edges { cursor } } } } }")
+
+    episodes = result["content"]["episodes"]
+    assert (episodes["totalCount"], len(episodes["edges"])) == (120, 100)
+
+
+# --- title pages, people, nodes ------------------------------------------------------------------------------------
+
+TITLE_PAGE = """
+query Title($id: ID!) {
+  content(id: $id) {
+    id kind title year
+    genres { totalCount nodes { id name } }
+    credits { nodes { role character person { id name } } }
+    availabilityByRegion {
+      nodes { region { id name } platforms { nodes { platform { id name }
+        windows { nodes { pricingModel transaction price currency deepLink trustScore warning } } } } }
+    }
+    similar(first: 3) { nodes { id title } }
+  }
+}
+"""
+
+
+async def test_a_title_page_has_people_genres_similar_titles_and_availability_grouped_cheapest_first(
+        api: str) -> None:
+    heat = (await graphql(api, TITLE_PAGE, {"id": "title:heat"}))["content"]
+
+    assert (heat["kind"], heat["title"], heat["year"]) == ("MOVIE", "Heat", 1995)
+    assert heat["genres"] == {"totalCount": 2, "nodes": [{"id": "crime", "name": "Crime"},
+                                                         {"id": "thriller", "name": "Thriller"}]}
+    assert [(c["role"], c["person"]["name"]) for c in heat["credits"]["nodes"]] == [
+        ("DIRECTOR", "Michael Mann"), ("ACTOR", "Al Pacino"), ("ACTOR", "Robert De Niro")]
+    regions = heat["availabilityByRegion"]["nodes"]
+    assert [r["region"]["id"] for r in regions] == ["GB", "US"]
+    gb, us = regions
+    assert gb["platforms"]["nodes"][0]["windows"]["nodes"][0]["warning"].startswith("availability not confirmed")
+    us_offers = [(p["platform"]["id"], w["pricingModel"], w["price"])
+                 for p in us["platforms"]["nodes"] for w in p["windows"]["nodes"]]
+    # the FreeView offer (trust 0.45 today) is not shown; subscription before rental before purchase
+    assert us_offers == [("streamflix", "SVOD", None), ("rentbox", "TVOD", 3.99), ("rentbox", "TVOD", 12.99)]
+    assert all(w["warning"] is None for p in us["platforms"]["nodes"] for w in p["windows"]["nodes"])
+    assert len(heat["similar"]["nodes"]) == 3 and "title:heat" not in {s["id"] for s in heat["similar"]["nodes"]}
+
+
+async def test_a_show_lists_its_seasons_and_a_season_its_episodes_in_order(api: str) -> None:
+    query = """{ content(id: "title:the-wire") { ... on Show { seasons { nodes { id
+                   ... on Season { number episodes(first: 3) { totalCount nodes { title } } } } } } } }"""
+    seasons = (await graphql(api, query))["content"]["seasons"]["nodes"]
+
+    assert [s["number"] for s in seasons] == [1, 2]
+    assert [e["title"] for e in seasons[0]["episodes"]["nodes"]] == ["Episode 1", "Episode 2", "Episode 3"]
+    assert seasons[1]["episodes"]["totalCount"] == 120
+
+
+async def test_paging_a_long_list_to_its_end_sees_every_item_once(api: str) -> None:
+    query = """query($after: String) { content(id: "title:the-wire:s2") { ... on Season {
+                 episodes(first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+                   nodes { number } } } } }"""
+    numbers: list[int] = []
+    after = None
+    while True:
+        page = (await graphql(api, query, {"after": after}))["content"]["episodes"]
+        numbers += [e["number"] for e in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert numbers == list(range(1, 121))
+
+
+async def test_an_unknown_id_is_null_with_a_typed_error(api: str) -> None:
+    for field in ("content", "person", "node"):
+        failure = await graphql_error(api, f'{{ {field}(id: "nope") {{ id }} }}')
+        assert failure["data"] == {field: None}
+        assert failure["error"]["extensions"]["code"] == "NOT_FOUND"
+        assert "'nope'" in failure["error"]["message"]
+
+
+async def test_a_person_has_a_filmography_with_availability(api: str) -> None:
+    query = """{ person(id: "person:pacino") { name filmography { totalCount nodes { role character
+                   content { title availability(region: "US") { totalCount } } } } } }"""
+    pacino = (await graphql(api, query))["person"]
+
+    credits = pacino["filmography"]["nodes"]
+    assert [(c["content"]["title"], c["character"]) for c in credits] == [
+        ("The Insider", "Lowell Bergman"), ("Heat", "Vincent Hanna")]
+    assert [c["content"]["availability"]["totalCount"] for c in credits] == [0, 3]
+
+
+async def test_node_fetches_titles_and_people_by_id(api: str) -> None:
+    result = await graphql(api, """{ a: node(id: "title:heat") { __typename id }
+                                     b: node(id: "person:mann") { __typename ... on Person { name } } }""")
+    assert result == {"a": {"__typename": "Movie", "id": "title:heat"},
+                      "b": {"__typename": "Person", "name": "Michael Mann"}}
+
+
+# --- browse ------------------------------------------------------------------------------------------------------
+
+BROWSE = """query($list: BrowseList!, $region: String, $platform: ID, $genre: ID, $mood: ID, $first: Int,
+                  $after: String, $withinDays: Int) {
+  browse(list: $list, region: $region, platform: $platform, genre: $genre, mood: $mood, first: $first,
+         after: $after, withinDays: $withinDays) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { id }
+  }
+}"""
+
+
+async def browse_ids(api: str, **variables: Any) -> list[str]:
+    return [n["id"] for n in (await graphql(api, BROWSE, variables))["browse"]["nodes"]]
+
+
+async def test_trending_is_by_recent_interactions_without_skips(api: str) -> None:
+    assert await browse_ids(api, list="TRENDING") == ["title:the-wire", "title:heat"]
+    assert "title:toy-story" in await browse_ids(api, list="TRENDING", withinDays=60)
+
+
+async def test_new_on_a_platform_and_leaving_soon(api: str) -> None:
+    assert await browse_ids(api, list="NEW_ON_PLATFORM", platform="streamflix", withinDays=7) == ["title:the-wire"]
+    assert await browse_ids(api, list="LEAVING_SOON") == ["title:heat"]
+    assert await browse_ids(api, list="LEAVING_SOON", withinDays=60) == ["title:heat", "title:the-wire"]
+    assert await browse_ids(api, list="LEAVING_SOON", withinDays=60, region="GB") == ["title:the-wire"]
+
+
+async def test_by_genre_and_mood_page_through_to_the_end(api: str) -> None:
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await graphql(api, BROWSE, {"list": "BY_GENRE", "genre": "crime", "first": 1, "after": after}))
+        seen += [n["id"] for n in page["browse"]["nodes"]]
+        if not page["browse"]["pageInfo"]["hasNextPage"]:
+            break
+        after = page["browse"]["pageInfo"]["endCursor"]
+    assert seen == ["title:the-wire", "title:heat", "title:rififi"]  # most popular first
+    assert await browse_ids(api, list="BY_MOOD", mood="tense") == ["title:heat", "title:rififi"]
+
+
+async def test_a_list_without_what_it_needs_is_a_typed_error(api: str) -> None:
+    failure = await graphql_error(api, BROWSE, {"list": "BY_GENRE"})
+    assert failure["error"]["message"] == "genre: BY_GENRE needs a genre"
+    assert failure["error"]["extensions"]["code"] == "INVALID_ARGUMENT"
+
+
+# --- where to watch ----------------------------------------------------------------------------------------------
+
+WHERE = """query($id: ID!, $region: String!, $platforms: [ID!]) {
+  whereToWatch(contentId: $id, region: $region, platforms: $platforms) {
+    reason best { platform { id } pricingModel price } options { totalCount }
+  }
+}"""
+
+
+@pytest.mark.parametrize(("region", "platforms", "reason"), [
+    ("US", ["streamflix"], "included in your StreamFlix subscription"),
+    ("US", [], "rent on RentBox for 3.99 USD"),
+    ("GB", [], "needs a StreamFlix subscription"),
+    ("FR", [], "not available to watch now in FR from a source trusted enough to show"),
+])
+async def test_where_to_watch_prefers_subscriptions_then_free_then_the_cheapest(
+        api: str, region: str, platforms: list[str], reason: str) -> None:
+    result = (await graphql(api, WHERE, {"id": "title:heat", "region": region, "platforms": platforms}))
+    assert result["whereToWatch"]["reason"] == reason
+
+
+async def test_where_to_watch_prefers_free_to_renting(api: str) -> None:
+    result = await graphql(api, WHERE, {"id": "title:toy-story", "region": "GB"})
+    assert result["whereToWatch"]["reason"] == "free on FreeView"
+
+
+async def test_an_announced_window_is_listed_but_not_watchable_yet(api: str) -> None:
+    result = await graphql(api, WHERE, {"id": "title:dune", "region": "US", "platforms": ["streamflix"]})
+    assert result["whereToWatch"]["best"] is None
+    page = await graphql(api, '{ content(id: "title:dune") { availability { nodes { availableFrom } } } }')
+    assert len(page["content"]["availability"]["nodes"]) == 1
+
+
+# --- round trips -------------------------------------------------------------------------------------------------
+
+PAGE_WITH_EVERYTHING = """query($first: Int) { search(query: "chapter", first: $first) { totalCount edges { node {
+  id title genres { nodes { name } } credits { nodes { role person { name } } }
+  availability { nodes { platform { name } pricingModel price deepLink trustScore } } } } } }"""
+
+
+def statements_run(api: str) -> dict[str, float]:
+    """How many statements of each name the server has sent to the graph store, read from its metrics."""
+    counts: dict[str, float] = {}
+    for line in httpx.get(f"{api}/metrics").text.splitlines():
+        if line.startswith("mediagateway_graph_statement_duration_seconds_count{"):
+            labels, value = line.rsplit(" ", 1)
+            name = labels.split('statement="', 1)[1].split('"', 1)[0]
+            counts[name] = counts.get(name, 0) + float(value)
+    return counts
+
+
+@pytest.mark.parametrize("first", [50, 5])
+async def test_a_search_page_costs_six_round_trips_whatever_its_size(api: str, first: int) -> None:
+    await graphql(api, PAGE_WITH_EVERYTHING, {"first": first})  # the encoder and caches warm
+    before = statements_run(api)
+    result = await graphql(api, PAGE_WITH_EVERYTHING, {"first": first})
+    after = statements_run(api)
+
+    assert len(result["search"]["edges"]) == first
+    ran = {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}
+    assert ran == {"vector/content_text": 1, "search/title_keyword": 1, "search/person_keyword": 1,
+                   "search/filter": 1, "availability/of_contents": 1, "content/links_by_ids": 1}
