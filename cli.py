@@ -6,6 +6,8 @@
     mediagateway stats | content ID           reading the catalog
     mediagateway ingest LOCATION -f FORMAT    ingest a feed (queued, or --inline)
     mediagateway embed                        text embeddings for titles that need them
+    mediagateway train [--wait]               GraphSAGE: a new model version, gnn embeddings written back
+    mediagateway evaluate --split DIR | --train P --test P -f F   recommenders measured on ratings
     mediagateway worker | schedule FEEDS      run jobs; ingest feeds periodically
     mediagateway demo load | generate OUT     the demo catalog; a synthetic catalog for benchmarks
     mediagateway resolve explain ID | split ID KEY...   why records were merged; undoing a wrong merge
@@ -22,7 +24,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from mediagateway.commands import catalog, jobs
+from mediagateway.commands import catalog, evaluate, jobs, train
 from mediagateway.commands.common import console, fail
 from mediagateway.commands.db import db_app
 from mediagateway.commands.demo import demo_app, generate, load_demo_with_progress
@@ -44,6 +46,8 @@ app.command()(catalog.stats)
 app.command()(catalog.content)
 app.command()(jobs.ingest)
 app.command()(jobs.embed)
+app.command()(train.train)
+app.command()(evaluate.evaluate)
 app.command()(jobs.worker)
 app.command()(jobs.schedule)
 app.command()(generate)

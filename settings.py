@@ -45,7 +45,9 @@ class Settings(BaseSettings):
         description="Redis for RQ, the cache and (backend=falkordb) the graph; unset: the embedded process",
     )
     data_dir: Path = Field(Path("var"), description="where the embedded store keeps its files, pid and socket")
-    embedded_startup_timeout_s: float = 20.0
+    embedded_startup_timeout_s: float = Field(300.0, gt=0, description=(
+        "how long a start may wait for the embedded store to answer; FalkorDB rebuilds its vector indexes when it "
+        "loads, without answering: about two minutes for 100,000 title vectors on 2 cores"))
 
     text_embedding_dim: int = Field(384, gt=0, le=4096)
     gnn_embedding_dim: int = Field(64, gt=0, le=4096)
@@ -56,6 +58,8 @@ class Settings(BaseSettings):
     query_timeout_ms: int = Field(10_000, gt=0, description="a statement that runs longer is cancelled")
     write_batch_size: int = Field(1_000, gt=0, le=100_000)
 
+    model_cache_dir: Path | None = Field(None, description=(
+        "where files made from the models are kept (the query encoder's ONNX export); unset: <data_dir>/models"))
     query_encoder_threads: int = Field(
         1, gt=0, le=64, description="threads of the query text encoder; the API shares its cores with the database"
     )
@@ -79,3 +83,8 @@ class Settings(BaseSettings):
         description="most list items a document may ask for: the sum over its paged lists of each page size times "
         "the page sizes around it (schema/protection.py)",
     )
+
+    @property
+    def model_cache(self) -> Path:
+        """Where files made from the models are kept: `model_cache_dir`, else `<data_dir>/models`."""
+        return self.model_cache_dir or self.data_dir / "models"

@@ -302,6 +302,21 @@ def cached(path: Path, compute: Callable[[], np.ndarray]) -> tuple[np.ndarray, b
     return array, False
 
 
+def title_texts(catalog: Catalog) -> tuple[list[str], list[str]]:
+    """(ids, texts to embed) of every title of the catalog, in catalog order."""
+    ids: list[str] = []
+    texts: list[str] = []
+    for batch in catalog.titles():
+        ids.extend(c.id for c in batch)
+        texts.extend(embedding_text(c) for c in batch)
+    return ids, texts
+
+
+def title_vectors_path(spec: CatalogSpec) -> Path:
+    """Where the embeddings of a catalog's titles are cached."""
+    return CACHE_DIR / f"minilm-titles-{spec.titles}-seed-{spec.seed}.npy"
+
+
 @dataclass
 class Corpus:
     ids: list[str]
@@ -312,11 +327,7 @@ class Corpus:
 
 def corpus(catalog: Catalog, query_count: int, report: Report) -> Corpus:
     spec = catalog.spec
-    ids: list[str] = []
-    texts: list[str] = []
-    for batch in catalog.titles():
-        ids.extend(c.id for c in batch)
-        texts.extend(embedding_text(c) for c in batch)
+    ids, texts = title_texts(catalog)
     held_out = [embedding_text(c) for batch in catalog.titles(spec.titles, spec.titles + query_count // 2)
                 for c in batch]
     phrases = user_queries(spec.seed + 1, query_count - len(held_out))
@@ -330,7 +341,7 @@ def corpus(catalog: Catalog, query_count: int, report: Report) -> Corpus:
         return run
 
     start = time.perf_counter()
-    vectors, hit = cached(CACHE_DIR / f"minilm-titles-{spec.titles}-seed-{spec.seed}.npy", compute(texts))
+    vectors, hit = cached(title_vectors_path(spec), compute(texts))
     report.add("vectors", "encode titles (s)" + (" [cache]" if hit else ""), f"{time.perf_counter() - start:.1f}")
     queries, _ = cached(CACHE_DIR / f"minilm-queries-{spec.titles}-seed-{spec.seed}-{query_count}.npy",
                         compute([*held_out, *phrases]))

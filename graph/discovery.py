@@ -8,6 +8,7 @@ read is a function of the graph and its arguments alone.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,10 @@ def keywords(text: str) -> list[str]:
     for word in _WORD.findall(text.lower()):
         seen.setdefault(word, None)
     return list(seen)[:MAX_KEYWORDS]
+
+
+def _side_by_side(words: Sequence[str]) -> list[str]:
+    return [f"{first} {second}" for first, second in itertools.pairwise(words)]
 
 
 class BrowseList(StrEnum):
@@ -147,9 +152,14 @@ class DiscoveryReads:
         rows = await self.store.read(Query.CONTENT_BY_IDS, {"ids": list(ids)})
         return {row["content"]["id"]: Content.model_validate(row["content"]) for row in rows}
 
-    async def links(self, ids: Sequence[str]) -> dict[str, ContentLinks]:
+    async def links(self, ids: Sequence[str]) -> tuple[dict[str, ContentLinks], dict[str, Person]]:
+        """Each title's links, and the people credited on them."""
         rows = await self.store.read(Query.CONTENT_LINKS_BY_IDS, {"ids": list(ids)})
-        return {row["id"]: content_links(row["links"]) for row in rows}
+        people = {
+            link["node"]["id"]: Person.model_validate(link["node"])
+            for row in rows for link in row["links"] if link["rel"] in _ROLES
+        }
+        return {row["id"]: content_links(row["links"]) for row in rows}, people
 
     async def windows(self, ids: Sequence[str], now: int) -> dict[str, list[AvailabilityWindow]]:
         """Windows not ended by `now`, each title's in no particular order."""
@@ -173,10 +183,10 @@ class DiscoveryReads:
 
     # --- similar titles ----------------------------------------------------------------------------------------
 
-    async def similar_by_text(self, content_id: str, k: int) -> list[VectorHit]:
+    async def similar_by_text(self, content_id: str, k: int) -> list[Content]:
         """Titles nearest by text embedding, best first; empty when the title has no embedding yet."""
         rows = await self.store.read(Query.CONTENT_SIMILAR, {"id": content_id, "k": k + 1})
-        return [VectorHit.model_validate(row) for row in rows][:k]
+        return [Content.model_validate(row["content"]) for row in rows][:k]
 
     async def neighbourhood(self, content_id: str, limit: int) -> list[Neighbour]:
         rows = await self.store.read(Query.CONTENT_NEIGHBOURHOOD, {"id": content_id, "limit": limit})
@@ -188,24 +198,30 @@ class DiscoveryReads:
         return await self.store.vector_search(VectorIndex.CONTENT_TEXT, vector, k)
 
     async def title_keyword(self, words: Sequence[str], k: int) -> list[TitleHit]:
+        """Titles holding every word, or two words side by side: a title typed in full or in part, not every
+        title that shares one common word with a sentence (which also costs the index far more)."""
         if not words:
             return []
-        rows = await self.store.read(Query.SEARCH_TITLE_KEYWORD, {"words": list(words), "k": k})
+        rows = await self.store.read(Query.SEARCH_TITLE_KEYWORD,
+                                     {"words": list(words), "phrases": _side_by_side(words), "k": k})
         return [TitleHit.model_validate(row) for row in rows]
 
     async def person_keyword(self, words: Sequence[str], people: int, k: int) -> list[PersonHit]:
-        if not words:
+        """Titles of people named by two words side by side ("al pacino"), or by the query's only word."""
+        phrases = _side_by_side(words) or list(words)
+        if not phrases:
             return []
-        rows = await self.store.read(Query.SEARCH_PERSON_KEYWORD,
-                                     {"words": list(words), "people": people, "k": k})
+        rows = await self.store.read(Query.SEARCH_PERSON_KEYWORD, {"phrases": phrases, "people": people, "k": k})
         return [PersonHit.model_validate({**row, "role": _ROLES[row["role"]]}) for row in rows]
 
-    async def passing(self, ids: Sequence[str], catalog_filter: CatalogFilter, now: int) -> list[Content]:
-        """The titles of `ids` that pass the filter, in the order given."""
+    async def passing(self, ids: Sequence[str], catalog_filter: CatalogFilter, now: int, skip: int,
+                      limit: int) -> ContentPage:
+        """How many titles of `ids` pass the filter, and those of them in [skip, skip + limit), in the order given."""
         if not ids:
-            return []
-        rows = await self.store.read(Query.SEARCH_FILTER, {"ids": list(ids), **catalog_filter.params(now)})
-        return [Content.model_validate(row["content"]) for row in rows]
+            return ContentPage(total=0, contents=[])
+        rows = await self.store.read(Query.SEARCH_FILTER, {"ids": list(ids), "skip": skip, "limit": limit,
+                                                           **catalog_filter.params(now)})
+        return ContentPage(total=rows[0]["total"], contents=rows[0]["page"])
 
     # --- browse lists ------------------------------------------------------------------------------------------
 

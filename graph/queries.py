@@ -87,6 +87,20 @@ class Query(StrEnum):
     BROWSE_LEAVING_SOON = "browse/leaving_soon"
     BROWSE_BY_GENRE = "browse/by_genre"
     BROWSE_BY_MOOD = "browse/by_mood"
+    # --- recommendations: GraphSAGE (graph/sage.py) ---
+    GNN_TITLE_IDS = "gnn/title_ids"
+    GNN_TITLE_FEATURES = "gnn/title_features"
+    GNN_USER_IDS = "gnn/user_ids"
+    GNN_INTERACTIONS_OF_USERS = "gnn/interactions_of_users"
+    GNN_USER_NEIGHBOURHOOD = "gnn/user_neighbourhood"
+    # --- recommendations: strategies (recommend/) ---
+    RECOMMEND_TITLES_PAGE = "recommend/titles_page"
+    RECOMMEND_INTERACTIONS_PAGE = "recommend/interactions_page"
+    RECOMMEND_CO_OCCURRENCE = "recommend/co_occurrence"
+    RECOMMEND_CO_OCCURRENCE_BECAUSE = "recommend/co_occurrence_because"
+    RECOMMEND_AVAILABLE = "recommend/available"
+    RECOMMEND_EXPLAIN_PEOPLE = "recommend/explain_people"
+    RECOMMEND_EXPLAIN_CO_VIEWERS = "recommend/explain_co_viewers"
     # --- administration ---
     EXISTING_CONSTRAINTS = "schema/existing_constraints"
     PING = "admin/ping"

@@ -17,9 +17,11 @@ from rq.job import Job, JobStatus
 
 INGEST_QUEUE = "ingest"
 EMBED_QUEUE = "embed"
-QUEUES = (INGEST_QUEUE, EMBED_QUEUE)
+TRAIN_QUEUE = "train"
+QUEUES = (INGEST_QUEUE, EMBED_QUEUE, TRAIN_QUEUE)
 INGEST_JOB = "mediagateway.jobs.ingest.ingest_feed"
 EMBED_JOB = "mediagateway.jobs.embed.embed_titles"
+TRAIN_JOB = "mediagateway.jobs.train.train_model"
 RETRY = Retry(max=3, interval=[0, 30, 120])  # a dead worker is usually a one-off: retry it at once, then back off
 TWO_HOURS_S = 2 * 3600
 
@@ -48,6 +50,14 @@ def enqueue_embed(connection: redis.Redis, batch_size: int = 256) -> Job:
     return Queue(EMBED_QUEUE, connection=connection).enqueue(
         EMBED_JOB, batch_size, retry=RETRY, job_timeout=TWO_HOURS_S, result_ttl=7 * 86400,
         description="embed titles that lack a text embedding",
+    )
+
+
+def enqueue_train(connection: redis.Redis, max_epochs: int | None = None) -> Job:
+    """Not retried: a graph too small to train on stays too small, and a new training is one command away."""
+    return Queue(TRAIN_QUEUE, connection=connection).enqueue(
+        TRAIN_JOB, max_epochs, job_timeout=TWO_HOURS_S, result_ttl=7 * 86400,
+        description="train GraphSAGE and write the gnn embeddings",
     )
 
 

@@ -36,9 +36,11 @@ class Loaders:
         sharing the most people, genres and moods with it."""
         if k == 0:
             return []
-        ids = [hit.id for hit in await self.reads.similar_by_text(content_id, k)]
-        if not ids:
-            ids = [n.content.id for n in await self.reads.neighbourhood(content_id, k)]
+        nearest = await self.reads.similar_by_text(content_id, k)
+        if nearest:
+            self.prime_contents(nearest)
+            return nearest
+        ids = [n.content.id for n in await self.reads.neighbourhood(content_id, k)]
         found = await self.content.load_many(ids)
         return [c for c in found if c is not None]
 
@@ -47,7 +49,9 @@ class Loaders:
         return [found.get(i) for i in ids]
 
     async def _links(self, ids: Sequence[str]) -> list[model.ContentLinks]:
-        found = await self.reads.links(ids)
+        found, people = await self.reads.links(ids)
+        for person in people.values():
+            self.person.prime(person.id, person)
         return [found.get(i) or model.ContentLinks() for i in ids]
 
     async def _windows(self, ids: Sequence[str]) -> list[list[model.AvailabilityWindow]]:

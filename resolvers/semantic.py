@@ -10,20 +10,13 @@ from mediagateway.settings import Settings
 log = logging.getLogger("mediagateway.search")
 
 
-class _SentenceEncoder:
-    def __init__(self) -> None:
-        from mediagateway.graph.embeddings import TextEncoder
-
-        self._encoder = TextEncoder()
-
-    def encode_one(self, text: str) -> list[float]:
-        return self._encoder.encode([text])[0]
-
-
 def load_query_encoder(settings: Settings) -> TextQueryEncoder | None:
-    """The encoder, or None (search by keyword alone) when the model cannot be loaded, with the reason logged."""
+    """The ONNX query encoder (exported from the model on first use), or None, with the reason logged, when it
+    cannot be loaded (the `ml` extra is not installed): search then matches keywords alone."""
     try:
-        return _SentenceEncoder()
+        from mediagateway.graph.query_encoder import QueryEncoder
+
+        return QueryEncoder.from_settings(settings)
     except (ImportError, OSError, RuntimeError) as exc:
         log.warning("semantic search is off: the text model could not be loaded (%s)", exc)
         return None

@@ -19,6 +19,16 @@ from mediagateway.settings import Backend, Settings
 BACKENDS = ["falkordb", "neo4j"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One folder for the files made from models (the query encoder's ONNX export) for the whole session, so each
+    API server a test starts loads the export instead of making it again."""
+    folder = tmp_path_factory.mktemp("model-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MG_MODEL_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def embedded_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings of the session's embedded store; the store is stopped when the session ends."""

@@ -8,16 +8,14 @@ from typing import Any
 
 import httpx
 import pytest
-from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.httpx import HTTPXAsyncTransport
 
 from mediagateway.graph.connect import open_store
 from mediagateway.graph.embeddings import TextEncoder, embedding_text
 from mediagateway.settings import Settings
 
 from . import discovery_catalog as catalog
-from .test_server import start_api, stop_api
+from .test_server import graphql, start_api, stop_api
 
 GRAPH = "discovery_tests"
 
@@ -43,12 +41,6 @@ def api(loaded: int, embedded_settings: Settings) -> Iterator[str]:
     process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH})
     yield base
     stop_api(process)
-
-
-async def graphql(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    transport = HTTPXAsyncTransport(url=f"{base}/graphql", timeout=30)
-    async with Client(transport=transport) as session:
-        return await session.execute(GraphQLRequest(query, variable_values=variables))
 
 
 async def graphql_error(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

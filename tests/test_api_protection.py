@@ -175,6 +175,15 @@ def test_a_page_size_is_clamped_before_it_is_costed(dev: Api) -> None:
     assert error["message"].startswith("The document's list cost is 10100,")
 
 
+def test_the_same_document_is_costed_again_with_new_variables(dev: Api) -> None:
+    # validation is cached by document; the budget depends on the variables, so it is checked on every request
+    assert not [e for e in errors_of(dev.post(WIDE_BROWSE, {"n": 5}))
+                if e["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"]
+    (error,) = errors_of(dev.post(WIDE_BROWSE, {"n": 100}))
+
+    assert error["message"].startswith("The document's list cost is 10100,")
+
+
 def test_a_page_of_search_results_with_their_availability_is_within_budget(dev: Api) -> None:
     document = """
     query Results { search(query: "heat", first: 100) { edges { node { id title availability { nodes { id } } } } } }

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TYPED = ["graph", "ingest", "jobs", "commands", "schema", "resolvers", "observability", "server.py", "body_limit.py",
-         "cli.py", "settings.py"]
+TYPED = ["graph", "ingest", "jobs", "commands", "schema", "resolvers", "recommend", "observability", "server.py",
+         "body_limit.py", "cli.py", "settings.py"]
 
 
 def test_ruff_finds_nothing() -> None:

@@ -20,6 +20,7 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
 from mediagateway.graph.connect import embedded_server, open_store
+from mediagateway.graph.query_encoder import default_model, exported_onnx
 from mediagateway.jobs.queue import enqueue_ingest
 from mediagateway.settings import Settings
 
@@ -35,7 +36,9 @@ def free_port() -> int:
 
 
 def start_api(env: dict[str, str], stderr: IO[bytes] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """A uvicorn process serving the app with `env` on a free port; its log lines go to `stderr` if given."""
+    """A uvicorn process serving the app with `env` on a free port; its log lines go to `stderr` if given. The
+    search model is exported here first if no server of the session has, so the server starts in seconds."""
+    exported_onnx(default_model(), Settings().model_cache)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "mediagateway.server:create_app", "--factory",

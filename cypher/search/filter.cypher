@@ -1,4 +1,6 @@
-// The search candidates ($ids, best first) that pass the filter, in the same order, with their summaries.
+// How many of the search candidates ($ids, best first) pass the filter, and the summaries of those on the page
+// [$skip, $skip + $limit), in the candidates' order. Only the page is projected: a title's summary costs the
+// server far more to send than its id.
 // Every condition is off when its parameter is null (lists: empty). A title passes the availability conditions
 // when one of its windows does: in $region, on one of $platforms, under one of $pricing models, in one of
 // $quality tiers, open at $now when $available_now, ending by $leaving_before when given, and trusted today at
@@ -31,6 +33,10 @@ WHERE $window
                               / 86400000.0) >= $trust_from
 WITH position, c, count(w) AS windows_held
 WHERE NOT $window OR windows_held > 0
-RETURN c {.id, .kind, .title, .original_title, .year, .runtime_minutes, .synopsis, .language, .number,
-          .imdb_id, .tmdb_id, .eidr_id, .popularity} AS content
+WITH c
 ORDER BY position
+WITH collect(c) AS passing
+RETURN size(passing) AS total,
+       [c IN passing[$skip..$skip + $limit] |
+         c {.id, .kind, .title, .original_title, .year, .runtime_minutes, .synopsis, .language, .number, .imdb_id,
+            .tmdb_id, .eidr_id, .popularity}] AS page

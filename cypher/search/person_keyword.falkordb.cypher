@@ -1,5 +1,7 @@
-// Titles of the people whose name holds any of $words (full-text index), with who matched and in what role.
-CALL db.idx.fulltext.queryNodes('Person', reduce(e = '', w IN $words | e + CASE WHEN e = '' THEN '' ELSE '|' END + w))
+// Titles of the people whose name holds one of $phrases (two query words side by side, or the query's only word),
+// with who matched and in what role (full-text index; RediSearch syntax: "a b"|"b c").
+CALL db.idx.fulltext.queryNodes('Person',
+  substring(reduce(e = '', p IN $phrases | e + '|"' + p + '"'), 1))
 YIELD node, score
 WITH node AS p, score
 ORDER BY score DESC, p.id

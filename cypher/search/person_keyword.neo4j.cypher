@@ -1,5 +1,7 @@
-// Titles of the people whose name holds any of $words (full-text index), with who matched and in what role.
-CALL db.index.fulltext.queryNodes('person_name', reduce(e = '', w IN $words | e + ' ' + w))
+// Titles of the people whose name holds one of $phrases (two query words side by side, or the query's only word),
+// with who matched and in what role (full-text index; Lucene syntax: "a b" OR "b c").
+CALL db.index.fulltext.queryNodes('person_name',
+  substring(reduce(e = '', p IN $phrases | e + ' OR "' + p + '"'), 4))
 YIELD node, score
 WITH node AS p, score
 ORDER BY score DESC, p.id

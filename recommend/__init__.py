@@ -1,0 +1,1 @@
+"""Recommendations: interaction signals, the strategies, hybrid ranking, and the evaluation harness."""

@@ -1,0 +1,304 @@
+"""What the recommenders learn from: the titles' facts and every viewer's interactions, held as arrays.
+
+`RecommendationData` is read from the graph (`load`, through cypher/recommend/*_page.cypher) or built from records
+(`build`). Each (viewer, title) pair folds the pair's interaction edges into a `Taste`:
+
+- engagement: how strongly the viewer chose the title, the sum over the pair's edges. A finished watch weighs 1, a
+  started one 0.5, a click 0.25, a skip nothing; a rating weighs its signal weight (recommend/signals.py) but at
+  least a started watch, whatever the stars, since a rated title was watched. The collaborative walk, popularity
+  and item-kNN count engagement.
+- evidence: the signal weight of the strongest edge (for wins a tie), negative for evidence against: what taste
+  profiles and the GraphSAGE model use (graph/training_graph.py folds pairs the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from mediagateway.graph.model import Interaction, Signal
+from mediagateway.graph.queries import Query
+from mediagateway.graph.store import GraphStore
+from mediagateway.recommend import signals
+
+RECOMMENDABLE_KINDS = ("movie", "show")
+MIN_VIEWERS = 2
+MIN_TITLES = 2
+MIN_INTERACTIONS = 10
+_PAGE = 500
+_NOBODY = ""  # sorts before every id: where keyset paging starts
+
+Floats = npt.NDArray[np.float64]
+Indexes = npt.NDArray[np.int64]
+LoadProgress = Callable[[str, int], None]
+"""Told while loading: what is being read ("titles", "viewers") and how many so far."""
+
+
+class NotEnoughData(ValueError):
+    """Too few viewers, titles or interactions to recommend from; the message says what there is and what is needed."""
+
+
+def engagement(signal: Signal | str, rating: float | None = None) -> float:
+    """How strongly one interaction shows the viewer chose the title (see the module's docstring)."""
+    signal = Signal(signal)
+    if signal is Signal.SKIP:
+        return 0.0
+    if signal is Signal.RATING:
+        return max(signals.weight(signal, rating), signals.WATCH_START)
+    return signals.weight(signal)
+
+
+def engagement_params() -> dict[str, float]:
+    """The engagement weights as the Cypher statements take them (cypher/recommend/co_occurrence.cypher): a rating
+    from `liked_from` stars up is linear from `liked_base` to `liked_base + liked_span` at `top_stars`."""
+    top_stars = 5.0
+    liked_base = signals.rating_weight(signals.LIKED_FROM)
+    return {
+        "liked_from": signals.LIKED_FROM,
+        "liked_base": liked_base,
+        "liked_span": signals.rating_weight(top_stars) - liked_base,
+        "top_stars": top_stars,
+        "watch_complete": signals.WATCH_COMPLETE,
+        "watch_start": signals.WATCH_START,
+        "click": signals.CLICK,
+    }
+
+
+@dataclass(frozen=True)
+class Touch:
+    """One interaction edge of a viewer with a title."""
+
+    title_id: str
+    signal: Signal
+    at: int
+    rating: float | None = None
+
+    @classmethod
+    def from_edge(cls, title_id: str, edge_type: str, rating: float | None, completed: bool | None,
+                  signal: str | None, at: int | None) -> Touch:
+        """An edge as the graph stores it: RATED (rating), WATCHED (completed) or INTERACTED (signal)."""
+        if edge_type == "RATED":
+            return cls(title_id, Signal.RATING, at or 0, rating)
+        if edge_type == "WATCHED":
+            return cls(title_id, Signal.WATCH_COMPLETE if completed else Signal.WATCH_START, at or 0)
+        return cls(title_id, Signal(signal), at or 0)
+
+
+@dataclass(frozen=True)
+class Taste:
+    """What a viewer's interactions with one title say (see the module's docstring)."""
+
+    engagement: float
+    evidence: float
+    at: int
+    stars: float | None = None
+    finished: bool = False
+
+
+def fold(touches: Iterable[Touch]) -> dict[str, Taste]:
+    """Each title's edges folded into one `Taste`."""
+    by_title: dict[str, list[Touch]] = {}
+    for touch in touches:
+        by_title.setdefault(touch.title_id, []).append(touch)
+    return {title_id: _taste(edges) for title_id, edges in by_title.items()}
+
+
+def _taste(edges: Sequence[Touch]) -> Taste:
+    weights = [signals.weight(e.signal, e.rating) for e in edges]
+    rated = [e for e in edges if e.signal is Signal.RATING]
+    return Taste(
+        engagement=sum(engagement(e.signal, e.rating) for e in edges),
+        evidence=max(weights, key=lambda w: (abs(w), w)),
+        at=max(e.at for e in edges),
+        stars=max(rated, key=lambda e: e.at).rating if rated else None,
+        finished=any(e.signal is Signal.WATCH_COMPLETE for e in edges),
+    )
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Someone asking for recommendations: what they have interacted with, where they are, what they pay for."""
+
+    id: str
+    tastes: Mapping[str, Taste] = field(default_factory=dict)
+    region_id: str | None = None
+    subscriptions: tuple[str, ...] = ()
+
+    @property
+    def seen(self) -> frozenset[str]:
+        return frozenset(self.tastes)
+
+    @property
+    def last_seen_at(self) -> int | None:
+        return max((t.at for t in self.tastes.values()), default=None)
+
+    @classmethod
+    def from_interactions(cls, user_id: str, interactions: Iterable[Interaction], region_id: str | None = None,
+                          subscriptions: Sequence[str] = ()) -> Viewer:
+        touches = [Touch.from_edge(i.content_id, i.type, i.rating, i.completed, i.signal, i.at) for i in interactions]
+        return cls(user_id, fold(touches), region_id, tuple(subscriptions))
+
+
+@dataclass(frozen=True)
+class TitleFacts:
+    id: str
+    kind: str = "movie"
+    title: str | None = None
+    year: int | None = None
+    runtime_minutes: int | None = None
+    genres: tuple[str, ...] = ()
+    moods: tuple[str, ...] = ()
+    text_embedding: tuple[float, ...] | None = None
+
+
+class Catalog:
+    """The titles as arrays, in id order: row i of every array is `ids[i]`."""
+
+    def __init__(self, titles: Iterable[TitleFacts]) -> None:
+        self.facts = sorted(titles, key=lambda t: t.id)
+        self.ids = [t.id for t in self.facts]
+        self.index = {title_id: i for i, title_id in enumerate(self.ids)}
+        if len(self.index) != len(self.ids):
+            duplicate = next(i for n, i in enumerate(self.ids) if i in self.ids[:n])
+            raise ValueError(f"titles: {duplicate!r} appears twice")
+        self.recommendable = np.array([t.kind in RECOMMENDABLE_KINDS for t in self.facts], dtype=bool)
+        self.years = np.array([t.year or 0 for t in self.facts], dtype=np.int64)
+        self.runtimes = np.array([t.runtime_minutes or 0 for t in self.facts], dtype=np.int64)
+        self.text_vectors = _text_matrix(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def name(self, title_id: str) -> str:
+        facts = self.facts[self.index[title_id]]
+        return facts.title or title_id
+
+    def indexes_of(self, title_ids: Iterable[str]) -> Indexes:
+        return np.array([self.index[t] for t in title_ids if t in self.index], dtype=np.int64)
+
+
+def _text_matrix(facts: Sequence[TitleFacts]) -> Floats | None:
+    """[titles, d] text embeddings, zeros where a title has none; None when none has one."""
+    dimension = next((len(t.text_embedding) for t in facts if t.text_embedding), 0)
+    if not dimension:
+        return None
+    matrix = np.zeros((len(facts), dimension), dtype=np.float64)
+    for row, title in enumerate(facts):
+        if title.text_embedding and len(title.text_embedding) == dimension:
+            matrix[row] = title.text_embedding
+    return matrix
+
+
+class RecommendationData:
+    """The catalog and every viewer's tastes, with the (viewer, title) pairs as aligned arrays and sparse matrices.
+    Pairs with titles outside the catalog are left out."""
+
+    def __init__(self, catalog: Catalog, viewers: Iterable[Viewer]) -> None:
+        self.catalog = catalog
+        self.viewers = {v.id: v for v in sorted(viewers, key=lambda v: v.id) if v.tastes}
+        self.viewer_ids = list(self.viewers)
+        self.viewer_index = {viewer_id: i for i, viewer_id in enumerate(self.viewer_ids)}
+        rows, cols, engaged, evidence, at, stars = [], [], [], [], [], []
+        for row, viewer in enumerate(self.viewers.values()):
+            for title_id, taste in viewer.tastes.items():
+                col = catalog.index.get(title_id)
+                if col is None:
+                    continue
+                rows.append(row)
+                cols.append(col)
+                engaged.append(taste.engagement)
+                evidence.append(taste.evidence)
+                at.append(taste.at)
+                stars.append(np.nan if taste.stars is None else taste.stars)
+        self.pair_viewers = np.array(rows, dtype=np.int64)
+        self.pair_titles = np.array(cols, dtype=np.int64)
+        self.pair_engagement = np.array(engaged, dtype=np.float64)
+        self.pair_evidence = np.array(evidence, dtype=np.float64)
+        self.pair_at = np.array(at, dtype=np.int64)
+        self.pair_stars = np.array(stars, dtype=np.float64)
+        shape = (len(self.viewer_ids), len(catalog))
+        self.engagement = sparse.csr_matrix((self.pair_engagement, (self.pair_viewers, self.pair_titles)), shape=shape)
+
+    @property
+    def latest_at(self) -> int:
+        return int(self.pair_at.max()) if self.pair_at.size else 0
+
+    def viewer(self, viewer_id: str) -> Viewer:
+        """A viewer the data holds, or one without history."""
+        return self.viewers.get(viewer_id) or Viewer(viewer_id)
+
+    def engaged(self, viewer: Viewer) -> tuple[Indexes, Floats]:
+        """The catalog rows of the titles the viewer engaged with (ascending) and their engagement."""
+        return self._rows(viewer, lambda taste: taste.engagement)
+
+    def liked(self, viewer: Viewer) -> tuple[Indexes, Floats]:
+        """The catalog rows of the titles with evidence for (ascending) and that evidence."""
+        return self._rows(viewer, lambda taste: taste.evidence)
+
+    def _rows(self, viewer: Viewer, value: Callable[[Taste], float]) -> tuple[Indexes, Floats]:
+        pairs = sorted((self.catalog.index[t], value(taste)) for t, taste in viewer.tastes.items()
+                       if t in self.catalog.index and value(taste) > 0)
+        return (np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.float64))
+
+    def allowed(self, viewer: Viewer) -> npt.NDArray[np.bool_]:
+        """Which catalog rows may be recommended to the viewer: recommendable kinds they have not interacted with."""
+        mask = self.catalog.recommendable.copy()
+        mask[self.catalog.indexes_of(viewer.tastes)] = False
+        return mask
+
+    def check_enough(self) -> None:
+        """Raise `NotEnoughData` unless there are enough viewers, titles and interactions to learn from."""
+        viewers = len(self.viewer_ids)
+        titles = int(np.unique(self.pair_titles).size)
+        pairs = int(self.pair_titles.size)
+        if viewers < MIN_VIEWERS or titles < MIN_TITLES or pairs < MIN_INTERACTIONS:
+            raise NotEnoughData(
+                f"not enough to recommend from: {pairs} interaction(s) by {viewers} viewer(s) with {titles} "
+                f"title(s); the strategies need at least {MIN_INTERACTIONS} interactions by {MIN_VIEWERS} viewers "
+                f"with {MIN_TITLES} titles"
+            )
+
+    @classmethod
+    async def load(cls, store: GraphStore, on_progress: LoadProgress | None = None) -> RecommendationData:
+        """Every title and every viewer's interactions, read from the graph a page at a time."""
+        titles = [_title_facts(row) async for row in _pages(store, Query.RECOMMEND_TITLES_PAGE, "id", "titles",
+                                                            on_progress)]
+        viewers = [_viewer(row) async for row in _pages(store, Query.RECOMMEND_INTERACTIONS_PAGE, "user_id",
+                                                        "viewers", on_progress)]
+        return cls(Catalog(titles), viewers)
+
+
+async def _pages(store: GraphStore, query: Query, key: str, what: str, on_progress: LoadProgress | None
+                 ) -> AsyncIterator[dict[str, Any]]:
+    after, read = _NOBODY, 0
+    while True:
+        rows = await store.read(query, {"after": after, "limit": _PAGE})
+        for row in rows:
+            yield row
+        read += len(rows)
+        if on_progress is not None:
+            on_progress(what, read)
+        if len(rows) < _PAGE:
+            return
+        after = rows[-1][key]
+
+
+def _title_facts(row: Mapping[str, Any]) -> TitleFacts:
+    vector = row.get("text_embedding")
+    return TitleFacts(
+        id=row["id"], kind=row.get("kind") or "movie", title=row.get("title"), year=row.get("year"),
+        runtime_minutes=row.get("runtime_minutes"), genres=tuple(sorted(row.get("genres") or ())),
+        moods=tuple(sorted(row.get("moods") or ())), text_embedding=tuple(vector) if vector else None,
+    )
+
+
+def _viewer(row: Mapping[str, Any]) -> Viewer:
+    touches = [Touch.from_edge(i["title_id"], i["type"], i["rating"], i["completed"], i["signal"], i["at"])
+               for i in row["interactions"]]
+    return Viewer(row["user_id"], fold(touches))
+

@@ -1,0 +1,212 @@
+"""Hybrid ranking (DESIGN.md, "Scoring"): the strategies' lists fused by reciprocal rank, then diversified by
+maximal marginal relevance.
+
+- Reciprocal rank fusion: a title's score is the sum over the strategies that rank it of weight / (k + rank), rank
+  counted from 1, k = 60; weights collaborative 0.35, content 0.25, gnn 0.30, context 0.10 unless configured. A
+  strategy that is not there (no model trained yet) adds nothing.
+- Maximal marginal relevance: from the best fused candidates, repeatedly take the one with the highest
+  lambda * relevance - (1 - lambda) * (its highest cosine with a title taken already), lambda = 0.85; relevance is
+  the fused score scaled to [0, 1] over the candidates, and the vectors are the titles' (`TitleVectors`).
+- Cold start: a viewer with nothing to go on gets the popularity strategy's titles, and the explanation says so.
+
+Availability, trust and subscription filters and the explanations from graph paths belong to the live service
+(recommend/service.py); the evaluation ranks with this module alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+import numpy.typing as npt
+
+from mediagateway.recommend.context import ViewingContext
+from mediagateway.recommend.data import RecommendationData, Viewer
+from mediagateway.recommend.strategies import (
+    PopularityStrategy,
+    Reason,
+    ReasonKind,
+    Scored,
+    Strategy,
+    check_k,
+    content_features,
+)
+
+RRF_K = 60
+MMR_LAMBDA = 0.85
+FUSION_DEPTH = 100
+MMR_POOL = 50
+COLD_START = Reason(ReasonKind.COLD_START,
+                    "popular right now: you have not watched or rated anything yet, so nothing is personal so far")
+NOTHING_TO_GO_ON = Reason(ReasonKind.COLD_START,
+                          "popular right now: what you have watched so far says too little about your taste")
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Each strategy's weight in the fusion; the defaults are DESIGN.md's."""
+
+    collaborative: float = 0.35
+    content: float = 0.25
+    gnn: float = 0.30
+    context: float = 0.10
+
+    def __post_init__(self) -> None:
+        problems = [f"{f.name} must be a finite number of at least 0, got {getattr(self, f.name)}"
+                    for f in fields(self) if not (math.isfinite(getattr(self, f.name)) and getattr(self, f.name) >= 0)]
+        if not problems and not any(getattr(self, f.name) > 0 for f in fields(self)):
+            problems.append("at least one weight must be above 0")
+        if problems:
+            raise ValueError("fusion weights: " + "; ".join(problems))
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def parse(cls, text: str) -> FusionWeights:
+        """From "collaborative=0.5,content=0.1,...": names not given keep their default."""
+        known = {f.name for f in fields(cls)}
+        given: dict[str, float] = {}
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            name, equals, value = part.partition("=")
+            name = name.strip()
+            if not equals or name not in known:
+                raise ValueError(f"fusion weights: {part!r} is not NAME=NUMBER, NAME one of {', '.join(sorted(known))}")
+            try:
+                given[name] = float(value)
+            except ValueError:
+                raise ValueError(f"fusion weights: {name}: {value.strip()!r} is not a number") from None
+        return cls(**given)
+
+
+DEFAULT_WEIGHTS = FusionWeights()
+
+
+def reciprocal_rank_fusion(rankings: Mapping[str, Sequence[Scored]], weights: Mapping[str, float],
+                           k: int = RRF_K) -> list[Scored]:
+    """The fused ranking, best first (ties by title id). Each title keeps the reasons of the strategies that ranked
+    it, the largest contribution's first."""
+    if k < 0:
+        raise ValueError(f"the fusion's k must not be negative, got {k}")
+    totals: dict[str, float] = {}
+    reasons: dict[str, list[tuple[float, Reason]]] = {}
+    for name, ranking in rankings.items():
+        weight = weights.get(name, 0.0)
+        if weight <= 0:
+            continue
+        for rank, scored in enumerate(ranking, start=1):
+            share = weight / (k + rank)
+            totals[scored.title_id] = totals.get(scored.title_id, 0.0) + share
+            reasons.setdefault(scored.title_id, []).extend((share, reason) for reason in scored.reasons)
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [Scored(title_id, total, _by_share(reasons.get(title_id, []))) for title_id, total in ranked]
+
+
+def _by_share(shares: list[tuple[float, Reason]]) -> tuple[Reason, ...]:
+    kept: dict[str, Reason] = {}
+    for _, reason in sorted(shares, key=lambda item: -item[0]):
+        kept.setdefault(reason.text, reason)
+    return tuple(kept.values())
+
+
+class TitleVectors:
+    """A unit vector per title, for the similarity MMR penalises; titles without one are similar to nothing."""
+
+    def __init__(self, ids: Sequence[str], vectors: npt.NDArray[np.float64]) -> None:
+        if len(ids) != vectors.shape[0]:
+            raise ValueError(f"title vectors: {len(ids)} ids for {vectors.shape[0]} vectors")
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        self.vectors = np.divide(vectors, norms, out=np.zeros_like(vectors, dtype=np.float64), where=norms > 0)
+        self.index = {title_id: row for row, title_id in enumerate(ids)}
+
+    @classmethod
+    def of(cls, data: RecommendationData, model_vectors: npt.NDArray[np.float64] | None = None) -> TitleVectors:
+        """The model's title vectors (rows in catalog order) when there are some, else the content features."""
+        vectors = model_vectors if model_vectors is not None else content_features(data)
+        return cls(data.catalog.ids, vectors)
+
+    def similarities(self, title_ids: Sequence[str]) -> npt.NDArray[np.float64]:
+        rows = np.zeros((len(title_ids), self.vectors.shape[1]), dtype=np.float64)
+        for position, title_id in enumerate(title_ids):
+            if (row := self.index.get(title_id)) is not None:
+                rows[position] = self.vectors[row]
+        similarity: npt.NDArray[np.float64] = rows @ rows.T
+        return similarity
+
+
+def maximal_marginal_relevance(candidates: Sequence[Scored], similarity: npt.NDArray[np.float64],
+                               lam: float = MMR_LAMBDA) -> list[Scored]:
+    """Every candidate, reordered greedily: each next pick maximises lam * relevance - (1 - lam) * (its highest
+    similarity with a pick so far); relevance is the score scaled to [0, 1] over the candidates. Ties keep the
+    given order."""
+    if not 0 <= lam <= 1:
+        raise ValueError(f"MMR lambda must be in [0, 1], got {lam}")
+    if len(candidates) != similarity.shape[0]:
+        raise ValueError(f"MMR: {len(candidates)} candidates for a {similarity.shape} similarity matrix")
+    scores = np.array([c.score for c in candidates], dtype=np.float64)
+    spread = float(scores.max() - scores.min()) if scores.size else 0.0
+    relevance = (scores - scores.min()) / spread if spread > 0 else np.ones_like(scores)
+    closest = np.full(len(candidates), -np.inf)
+    left = np.ones(len(candidates), dtype=bool)
+    order: list[int] = []
+    while left.any():
+        penalty = np.where(np.isfinite(closest), closest, 0.0)
+        value = np.where(left, lam * relevance - (1 - lam) * penalty, -np.inf)
+        pick = int(np.argmax(value))
+        order.append(pick)
+        left[pick] = False
+        closest = np.maximum(closest, similarity[pick])
+    return [candidates[i] for i in order]
+
+
+class HybridStrategy:
+    """The strategies fused and diversified, with popularity for viewers it has nothing to go on for."""
+
+    name = "hybrid"
+
+    def __init__(
+        self,
+        strategies: Sequence[Strategy],
+        popularity: PopularityStrategy,
+        vectors: TitleVectors,
+        weights: FusionWeights = DEFAULT_WEIGHTS,
+        *,
+        depth: int = FUSION_DEPTH,
+        pool: int = MMR_POOL,
+        rrf_k: int = RRF_K,
+        mmr_lambda: float = MMR_LAMBDA,
+    ) -> None:
+        self.strategies = {s.name: s for s in strategies}
+        unknown = sorted(set(self.strategies) - set(weights.as_dict()))
+        if unknown:
+            raise ValueError(f"the hybrid has no weight for {', '.join(unknown)}")
+        self.popularity, self.vectors, self.weights = popularity, vectors, weights
+        self.depth, self.pool, self.rrf_k, self.mmr_lambda = depth, pool, rrf_k, mmr_lambda
+
+    async def rankings(self, viewer: Viewer, context: ViewingContext) -> dict[str, list[Scored]]:
+        """Each weighted strategy's list, `depth` long."""
+        weights = self.weights.as_dict()
+        return {name: await strategy.recommend(viewer, self.depth, context)
+                for name, strategy in self.strategies.items() if weights[name] > 0}
+
+    async def ranked(self, viewer: Viewer, context: ViewingContext, size: int) -> list[Scored]:
+        """The fused, diversified candidates, at least `size` of them where there are that many."""
+        if not viewer.tastes:
+            return await self.cold_start(viewer, context, size, COLD_START)
+        fused = reciprocal_rank_fusion(await self.rankings(viewer, context), self.weights.as_dict(), self.rrf_k)
+        if not fused:
+            return await self.cold_start(viewer, context, size, NOTHING_TO_GO_ON)
+        candidates = fused[: max(size, self.pool)]
+        diversified = maximal_marginal_relevance(
+            candidates, self.vectors.similarities([c.title_id for c in candidates]), self.mmr_lambda)
+        return diversified + fused[len(candidates):]
+
+    async def cold_start(self, viewer: Viewer, context: ViewingContext, size: int, why: Reason) -> list[Scored]:
+        popular = await self.popularity.recommend(viewer, size, context)
+        return [Scored(s.title_id, s.score, (why, *s.reasons)) for s in popular]
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        return (await self.ranked(viewer, context, k))[:k]

@@ -1,0 +1,478 @@
+"""The recommendation strategies, each usable on its own: `recommend(viewer, k, context)` gives at most k titles the
+viewer has not interacted with, best first, each with the pieces of its explanation.
+
+- `collaborative`: a random walk of three steps over the interaction graph, viewer -> title -> other viewer ->
+  title: titles co-interacted with what the viewer engaged with, weighted by the product of the steps' engagement
+  weights (recommend/data.py), each step normalised by the weights leaving its node and raised to `alpha`, and the
+  title's own weight raised to `beta` dividing its score so that what everybody watches does not crowd out the
+  rest. `GraphCollaborativeStrategy` runs it in Cypher against the live graph (cypher/recommend/co_occurrence.cypher);
+  `CollaborativeStrategy` computes the same scores with sparse matrices from a snapshot, for speed.
+- `content`: titles like the ones the viewer liked, by text embedding where titles have one and by genres, moods
+  and decade (weighted by rarity), with a mild prior for titles more people watched.
+- `gnn`: the GraphSAGE model's ranking (graph/sage.py), through `GnnStrategy`, an adapter to its interface.
+- `context`: recent popularity re-scored by how well each title fits the viewing context (recommend/context.py).
+- `popularity`: engagement summed over every viewer, each interaction halved in weight every `half_life_days`
+  before the moment asked about: what people watch lately. The cold-start answer.
+
+Baselines, run through the same interface by the evaluation: `item_knn`, classic item-kNN (cosine similarity of
+titles' rating columns, each title's 100 nearest neighbours), and `most_popular`, the all-time count of viewers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from mediagateway.graph.queries import Query
+from mediagateway.graph.store import GraphStore
+from mediagateway.ingest.normalise import GENRES, MOODS
+from mediagateway.recommend.context import RULES, Rule, TitleTraits, ViewingContext, fit
+from mediagateway.recommend.data import (
+    RECOMMENDABLE_KINDS,
+    Floats,
+    Indexes,
+    RecommendationData,
+    Viewer,
+    engagement_params,
+)
+
+MAX_K = 1_000
+DAY_MS = 86_400_000
+Mask = npt.NDArray[np.bool_]
+
+
+class ReasonKind(StrEnum):
+    CO_VIEWING = "co_viewing"
+    SIMILAR = "similar"
+    GRAPH_MODEL = "graph_model"
+    CONTEXT = "context"
+    POPULAR = "popular"
+    COLD_START = "cold_start"
+    PEOPLE = "people"
+    AVAILABLE = "available"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One piece of an explanation, e.g. (CO_VIEWING, "people who watched “Heat” also watched this")."""
+
+    kind: ReasonKind
+    text: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    title_id: str
+    score: float
+    reasons: tuple[Reason, ...] = ()
+
+
+class Strategy(Protocol):
+    name: str
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        """At most `k` titles the viewer has not interacted with, best first."""
+        ...
+
+
+def check_k(k: int) -> None:
+    if not 1 <= k <= MAX_K:
+        raise ValueError(f"k must be between 1 and {MAX_K}, got {k}")
+
+
+def best_rows(scores: Floats, k: int, allowed: Mask) -> Indexes:
+    """The rows of the k highest positive scores among `allowed`, best first; ties go to the lower row (the lower
+    title id, as the catalog is in id order)."""
+    rows = np.flatnonzero(allowed & (scores > 0))
+    if rows.size > k:
+        kth = np.partition(-scores[rows], k - 1)[k - 1]
+        rows = rows[-scores[rows] <= kth]
+    return rows[np.lexsort((rows, -scores[rows]))][:k]
+
+
+def quoted(name: str) -> str:
+    return f"\u201c{name}\u201d"
+
+
+def _people(count: int, noun: str = "viewer") -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+# --- collaborative -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WalkSettings:
+    """The walk's exponents; chosen on a validation split of MovieLens training data (never its test ratings)."""
+
+    alpha: float = 0.6
+    beta: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not 0 < self.alpha <= 2 or not 0 <= self.beta <= 2:
+            raise ValueError(f"walk settings: alpha must be in (0, 2] and beta in [0, 2], "
+                             f"got {self.alpha} and {self.beta}")
+
+    def params(self) -> dict[str, Any]:
+        return {"alpha": self.alpha, "beta": self.beta, "kinds": list(RECOMMENDABLE_KINDS), **engagement_params()}
+
+
+def _co_viewing(because: str) -> Reason:
+    return Reason(ReasonKind.CO_VIEWING, f"people who watched {quoted(because)} also watched this")
+
+
+class CollaborativeStrategy:
+    """The collaborative walk over a snapshot, as sparse matrix products (the same scores as the Cypher one)."""
+
+    name = "collaborative"
+
+    def __init__(self, data: RecommendationData, settings: WalkSettings = WalkSettings()) -> None:
+        self.data, self.settings = data, settings
+        weights = data.engagement
+        title_weight = np.asarray(weights.sum(axis=0)).ravel()
+        viewer_weight = np.asarray(weights.sum(axis=1)).ravel()
+        self._to_viewer = (sparse.diags(_inverse(title_weight)) @ weights.T).power(settings.alpha).tocsr()
+        self._to_title = (sparse.diags(_inverse(viewer_weight)) @ weights).power(settings.alpha).tocsc()
+        self._discount = _inverse(title_weight) ** settings.beta
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        rows, weights = self.data.engaged(viewer)
+        if not rows.size:
+            return []
+        to_title = (weights / weights.sum()) ** self.settings.alpha
+        steps = self._to_viewer[rows]
+        reach = steps.T @ to_title
+        own = self.data.viewer_index.get(viewer.id)
+        if own is not None:  # through other viewers only; the viewer's own walks reach only titles they have seen
+            reach[own] = 0.0
+        scores = (self._to_title.T @ reach) * self._discount
+        best = best_rows(scores, k, self.data.allowed(viewer))
+        contributions = (steps @ self._to_title[:, best]).toarray() * to_title[:, None]
+        because = rows[np.argmax(contributions, axis=0)] if best.size else best
+        ids = self.data.catalog.ids
+        return [Scored(ids[row], float(scores[row]), (_co_viewing(self.data.catalog.name(ids[seed])),))
+                for row, seed in zip(best, because, strict=True)]
+
+
+def _inverse(values: Floats) -> Floats:
+    return np.divide(1.0, values, out=np.zeros_like(values, dtype=np.float64), where=values > 0)
+
+
+class GraphCollaborativeStrategy:
+    """The collaborative walk in Cypher against the live graph: the viewer's interactions are the graph's."""
+
+    name = "collaborative"
+
+    def __init__(self, store: GraphStore, settings: WalkSettings = WalkSettings()) -> None:
+        self.store, self.settings = store, settings
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        params = {"user_id": viewer.id, **self.settings.params()}
+        rows = await self.store.read(Query.RECOMMEND_CO_OCCURRENCE, {**params, "k": k})
+        if not rows:
+            return []
+        because_rows = await self.store.read(Query.RECOMMEND_CO_OCCURRENCE_BECAUSE,
+                                             {**params, "ids": [row["id"] for row in rows]})
+        because = {row["id"]: row["because_title"] or row["because_id"] for row in because_rows}
+        return [Scored(row["id"], float(row["score"]), (_co_viewing(because[row["id"]]),) if row["id"] in because
+                       else ()) for row in rows]
+
+
+# --- content -----------------------------------------------------------------------------------------------------
+
+
+def content_features(data: RecommendationData, decade_weight: float = 1.0) -> Floats:
+    """A unit vector per title: its text embedding (where titles have one) beside its genres, moods and decade, each
+    block of unit length; genres and moods weighted by rarity (smoothed inverse document frequency)."""
+    catalog = data.catalog
+    terms = np.hstack([_term_matrix([t.genres for t in catalog.facts]), _term_matrix([t.moods for t in catalog.facts])])
+    decades = _term_matrix([(str(year // 10),) if year else () for year in catalog.years], rarity=False)
+    blocks = [_unit_rows(np.hstack([_unit_rows(terms), decade_weight * decades]))]
+    if catalog.text_vectors is not None:
+        blocks.insert(0, _unit_rows(catalog.text_vectors))
+    return _unit_rows(np.hstack(blocks))
+
+
+def _term_matrix(terms: Sequence[Sequence[str]], rarity: bool = True) -> Floats:
+    vocabulary = {term: column for column, term in enumerate(sorted({t for row in terms for t in row}))}
+    matrix = np.zeros((len(terms), len(vocabulary)), dtype=np.float64)
+    for row, held in enumerate(terms):
+        matrix[row, [vocabulary[t] for t in held]] = 1.0
+    if rarity and vocabulary:
+        frequency = matrix.sum(axis=0)
+        matrix *= np.log((1 + len(terms)) / (1 + frequency)) + 1
+    return matrix
+
+
+def _unit_rows(matrix: Floats) -> Floats:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+class ContentStrategy:
+    name = "content"
+
+    def __init__(self, data: RecommendationData, popularity_prior: float = 0.5, decade_weight: float = 1.0) -> None:
+        self.data = data
+        self.features = content_features(data, decade_weight)
+        viewers = np.bincount(data.pair_titles, minlength=len(data.catalog)).astype(np.float64)
+        self._prior = (1 + np.log1p(viewers)) ** popularity_prior
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        rows, weights = self.data.liked(viewer)
+        if not rows.size:
+            rows, weights = self.data.engaged(viewer)
+        if not rows.size:
+            return []
+        liked = self.features[rows]
+        similarity = self.features @ (weights @ liked)
+        scores = similarity * self._prior
+        best = best_rows(scores, k, self.data.allowed(viewer))
+        nearest = rows[np.argmax((liked @ self.features[best].T) * weights[:, None], axis=0)] if best.size else best
+        return [Scored(self.data.catalog.ids[row], float(scores[row]), (self._reason(row, seed),))
+                for row, seed in zip(best, nearest, strict=True)]
+
+    def _reason(self, row: int, liked_row: int) -> Reason:
+        catalog = self.data.catalog
+        title, liked = catalog.facts[row], catalog.facts[liked_row]
+        shared = [GENRES.get(g, g).lower() for g in title.genres if g in liked.genres]
+        shared += [MOODS.get(m, m).lower() for m in title.moods if m in liked.moods]
+        if title.year and liked.year and title.year // 10 == liked.year // 10:
+            shared.append(f"the {title.year // 10 * 10}s")
+        like = f"like {quoted(catalog.name(liked.id))}, which you liked"
+        return Reason(ReasonKind.SIMILAR, like + (f" ({', '.join(shared)})" if shared else ""))
+
+
+# --- GraphSAGE ---------------------------------------------------------------------------------------------------
+
+
+class EmbeddingModel(Protocol):
+    """What `GnnStrategy` needs of a trained model (graph/sage.py's `SageModel`)."""
+
+    @property
+    def title_ids(self) -> list[str]: ...
+
+    def title_vectors(self) -> npt.NDArray[Any]: ...
+
+    def embed_user(self, interactions: Sequence[tuple[str, float]], user_id: str | None = None) -> npt.NDArray[Any]:
+        ...
+
+    def score(self, user_vector: npt.NDArray[Any], title_indexes: npt.NDArray[Any] | None = None
+              ) -> npt.NDArray[Any]: ...
+
+
+class GnnStrategy:
+    """The GraphSAGE model's ranking: the viewer embedded from their titles and evidence (signal weights), then
+    cosine against every title; the explanation names the viewer's liked title closest to each result."""
+
+    name = "gnn"
+
+    def __init__(self, model: EmbeddingModel, data: RecommendationData) -> None:
+        self.model, self.data = model, data
+        index = data.catalog.index
+        self._catalog_rows = np.array([index.get(t, -1) for t in model.title_ids], dtype=np.int64)
+        vectors = np.zeros((len(data.catalog), model.title_vectors().shape[1]), dtype=np.float64)
+        known = self._catalog_rows >= 0
+        vectors[self._catalog_rows[known]] = model.title_vectors()[known]
+        self.title_vectors = _unit_rows(vectors)
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        evidence = [(title_id, taste.evidence) for title_id, taste in sorted(viewer.tastes.items())
+                    if taste.evidence != 0]
+        if not evidence:
+            return []
+        vector = self.model.embed_user(evidence, user_id=viewer.id)
+        cosine = np.asarray(self.model.score(vector), dtype=np.float64)
+        scores = np.zeros(len(self.data.catalog), dtype=np.float64)
+        known = self._catalog_rows >= 0
+        scores[self._catalog_rows[known]] = (1 + cosine[known]) / 2  # on (0, 1], so every known title can rank
+        best = best_rows(scores, k, self.data.allowed(viewer))
+        liked, _ = self.data.liked(viewer)
+        nearest = (liked[np.argmax(self.title_vectors[liked] @ self.title_vectors[best].T, axis=0)]
+                   if liked.size and best.size else None)
+        names = self.data.catalog
+        return [Scored(names.ids[row], float(scores[row]),
+                       (Reason(ReasonKind.GRAPH_MODEL,
+                               f"close to {quoted(names.name(names.ids[nearest[n]]))} in who watches what"),)
+                       if nearest is not None else ())
+                for n, row in enumerate(best)]
+
+
+# --- popularity and context --------------------------------------------------------------------------------------
+
+
+class PopularityStrategy:
+    name = "popularity"
+
+    def __init__(self, data: RecommendationData, half_life_days: float = 365.0) -> None:
+        if not half_life_days > 0:
+            raise ValueError(f"half_life_days must be positive, got {half_life_days}")
+        self.data, self.half_life_ms = data, half_life_days * DAY_MS
+        engaged = data.pair_engagement > 0
+        order = np.argsort(data.pair_at[engaged], kind="stable")
+        self._at = data.pair_at[engaged][order]
+        self._titles = data.pair_titles[engaged][order]
+        self._engagement = data.pair_engagement[engaged][order]
+        self._cached: tuple[int, Floats] | None = None
+
+    def now(self, context: ViewingContext) -> int:
+        return context.now_ms if context.now_ms is not None else self.data.latest_at
+
+    def scores_at(self, now_ms: int) -> Floats:
+        """Each title's engagement up to `now_ms`, halved every half-life before it."""
+        if self._cached is None or self._cached[0] != now_ms:
+            past = int(np.searchsorted(self._at, now_ms, side="right"))
+            decay = np.exp2(-(now_ms - self._at[:past]) / self.half_life_ms)
+            scores = np.bincount(self._titles[:past], weights=self._engagement[:past] * decay,
+                                 minlength=len(self.data.catalog))
+            self._cached = (now_ms, scores)
+        return self._cached[1]
+
+    def viewers_in_year_before(self, now_ms: int) -> npt.NDArray[np.int64]:
+        first = int(np.searchsorted(self._at, now_ms - 365 * DAY_MS, side="right"))
+        last = int(np.searchsorted(self._at, now_ms, side="right"))
+        return np.bincount(self._titles[first:last], minlength=len(self.data.catalog))
+
+    def reason(self, viewers: int) -> Reason:
+        if viewers:
+            return Reason(ReasonKind.POPULAR, f"popular lately: {_people(viewers)} in the past year")
+        return Reason(ReasonKind.POPULAR, "popular with viewers over time")
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        now = self.now(context)
+        scores = self.scores_at(now)
+        best = best_rows(scores, k, self.data.allowed(viewer))
+        viewers = self.viewers_in_year_before(now)
+        return [Scored(self.data.catalog.ids[row], float(scores[row]), (self.reason(int(viewers[row])),))
+                for row in best]
+
+
+class ContextStrategy:
+    """Recent popularity (`PopularityStrategy`) times how well each title fits the viewing context. Without any
+    context (no time of day, device or mood) no rule fires and it ranks as popularity does."""
+
+    name = "context"
+
+    def __init__(self, data: RecommendationData, popularity: PopularityStrategy, rules: Sequence[Rule] = RULES
+                 ) -> None:
+        self.data, self.popularity, self.rules = data, popularity, tuple(rules)
+        self.traits = TitleTraits(data.catalog)
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        now = self.popularity.now(context)
+        fitted = fit(self.traits, context, self.rules)
+        scores = self.popularity.scores_at(now) * fitted.factors
+        best = best_rows(scores, k, self.data.allowed(viewer))
+        viewers = self.popularity.viewers_in_year_before(now)
+        results = []
+        for row in best:
+            reasons = [Reason(ReasonKind.CONTEXT, text) for text in fitted.reasons(row)]
+            results.append(Scored(self.data.catalog.ids[row], float(scores[row]),
+                                  (*reasons, self.popularity.reason(int(viewers[row])))))
+        return results
+
+
+# --- baselines ---------------------------------------------------------------------------------------------------
+
+
+def rating_matrix(data: RecommendationData) -> sparse.csr_matrix:
+    """Stars where a pair has a rating; otherwise its engagement on the same five-star scale."""
+    stars = np.where(np.isnan(data.pair_stars), np.minimum(5.0 * data.pair_engagement, 5.0), data.pair_stars)
+    return sparse.csr_matrix((stars, (data.pair_viewers, data.pair_titles)),
+                             shape=(len(data.viewer_ids), len(data.catalog)))
+
+
+def nearest_neighbours(ratings: sparse.csr_matrix, neighbours: int, block: int = 1_000) -> sparse.csc_matrix:
+    """[titles, titles] cosine similarities of the rating columns, keeping for each title (column) its
+    `neighbours` most similar other titles."""
+    columns = ratings.tocsc()
+    norms = np.sqrt(np.asarray(columns.multiply(columns).sum(axis=0)).ravel())
+    inverse = _inverse(norms)
+    titles = columns.shape[1]
+    kept_rows: list[Indexes] = []
+    kept_cols: list[Indexes] = []
+    kept_values: list[Floats] = []
+    for start in range(0, titles, block):
+        stop = min(start + block, titles)
+        similarity = (columns.T @ columns[:, start:stop]).toarray() * inverse[:, None] * inverse[None, start:stop]
+        similarity[np.arange(start, stop), np.arange(stop - start)] = 0.0
+        keep = min(neighbours, titles - 1)
+        if keep <= 0:
+            continue
+        top = np.argpartition(-similarity, keep - 1, axis=0)[:keep]
+        values = np.take_along_axis(similarity, top, axis=0)
+        positive = values > 0
+        kept_rows.append(top[positive])
+        kept_cols.append(np.broadcast_to(np.arange(start, stop), top.shape)[positive])
+        kept_values.append(values[positive])
+    if not kept_values:
+        return sparse.csc_matrix((titles, titles))
+    return sparse.csc_matrix((np.concatenate(kept_values), (np.concatenate(kept_rows), np.concatenate(kept_cols))),
+                             shape=(titles, titles))
+
+
+class ItemKnnStrategy:
+    """Baseline: classic item-kNN. A title's score is the sum, over the viewer's rated titles that count it among
+    their nearest neighbours, of the viewer's stars times the cosine similarity."""
+
+    name = "item_knn"
+
+    def __init__(self, data: RecommendationData, neighbours: int = 100) -> None:
+        self.data = data
+        self._similar = nearest_neighbours(rating_matrix(data), neighbours).tocsr()
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        catalog = self.data.catalog
+        rated = sorted((catalog.index[t], _stars(taste.stars, taste.engagement))
+                       for t, taste in viewer.tastes.items() if t in catalog.index)
+        if not rated:
+            return []
+        rows = np.array([r for r, _ in rated], dtype=np.int64)
+        stars = np.array([s for _, s in rated], dtype=np.float64)
+        neighbours = self._similar[rows]
+        scores = np.asarray(neighbours.T @ stars).ravel()
+        best = best_rows(scores, k, self.data.allowed(viewer))
+        nearest = rows[np.argmax(neighbours[:, best].toarray() * stars[:, None], axis=0)] if best.size else best
+        return [Scored(catalog.ids[row], float(scores[row]),
+                       (Reason(ReasonKind.SIMILAR, f"rated like {quoted(catalog.name(catalog.ids[seed]))} "
+                                                   "by the same viewers"),))
+                for row, seed in zip(best, nearest, strict=True)]
+
+
+def _stars(stars: float | None, engagement: float) -> float:
+    return stars if stars is not None else min(5.0 * engagement, 5.0)
+
+
+class MostPopularStrategy:
+    """Baseline: the titles with the most viewers of all time."""
+
+    name = "most_popular"
+
+    def __init__(self, data: RecommendationData) -> None:
+        self.data = data
+        engaged = data.pair_engagement > 0
+        self.viewers = np.bincount(data.pair_titles[engaged], minlength=len(data.catalog)).astype(np.float64)
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        check_k(k)
+        best = best_rows(self.viewers, k, self.data.allowed(viewer))
+        return [Scored(self.data.catalog.ids[row], float(self.viewers[row]),
+                       (Reason(ReasonKind.POPULAR, f"one of the most watched: {_people(int(self.viewers[row]))}"),))
+                for row in best]
+
+
+def strategies_by_name(strategies: Sequence[Strategy]) -> Mapping[str, Strategy]:
+    return {strategy.name: strategy for strategy in strategies}
