@@ -28,9 +28,14 @@ class ProgressReporter:
         self.task: TaskID | None = None
 
     def stage(self, name: str, total: int | None = None) -> None:
-        if self.task is not None:
-            self.bar.update(self.task, completed=self.bar.tasks[-1].total or self.bar.tasks[-1].completed)
+        self.finish()
         self.task = self.bar.add_task(name, total=total)
+
+    def finish(self) -> None:
+        """Mark the current step done (a step may end early, or never have known its total)."""
+        if self.task is not None:
+            done = self.bar.tasks[-1].completed
+            self.bar.update(self.task, total=done, completed=done)
 
     def advance(self, done: int) -> None:
         if self.task is not None:
@@ -134,7 +139,9 @@ def evaluate(
         data = _input(train, test, format_name, split, seed, titles)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=json_output) as bar:
-            report = asyncio.run(run_evaluation(Settings(), data, options, ProgressReporter(bar)))
+            reporter = ProgressReporter(bar)
+            report = asyncio.run(run_evaluation(Settings(), data, options, reporter))
+            reporter.finish()
     except (DatasetError, EvaluationError, ValueError) as exc:
         raise fail(str(exc), code=2) from exc
     except StoreError as exc:

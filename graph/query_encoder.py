@@ -1,7 +1,7 @@
 """The query-time text encoder: a search request's text to the same vector the `embed` job gives titles, fast.
 
 sentence-transformers on torch takes 16-20 ms for one short query on the project's 2-core machines; the same network
-exported to ONNX and run by ONNX Runtime on one thread, with the `tokenizers` library, takes about 6 ms and gives
+exported to ONNX and run by ONNX Runtime on one thread, with the `tokenizers` library, takes 5.6 to 8 ms and gives
 the same vectors (cosine >= 0.9999, bench/README.md). Popular queries repeat, so recent vectors are kept.
 
 The ONNX file is exported once per weights file, by `graph/onnx_export.py` (torch, transformers, onnx), to

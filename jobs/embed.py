@@ -5,7 +5,7 @@ embedding is stored with the wanted hash it answered (`text_hash`). This job enc
 differ, so re-running it after an unchanged re-ingest encodes nothing.
 
 Texts are encoded by the ONNX export of the model (`QueryEncoder`, on every core), which gives the vectors
-sentence-transformers gives (cosine >= 0.9999) about a third faster on batches of 64, and loads without torch
+sentence-transformers gives (cosine >= 0.9999) 10 to 35% faster on batches of 64, and loads without torch
 (bench/README.md).
 """
 

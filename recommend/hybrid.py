@@ -195,9 +195,14 @@ class HybridStrategy:
         """The fused, diversified candidates, at least `size` of them where there are that many."""
         if not viewer.tastes:
             return await self.cold_start(viewer, context, size, COLD_START)
-        fused = reciprocal_rank_fusion(await self.rankings(viewer, context), self.weights.as_dict(), self.rrf_k)
-        if not fused:
-            return await self.cold_start(viewer, context, size, NOTHING_TO_GO_ON)
+        ranked = self.fuse(await self.rankings(viewer, context), size)
+        return ranked or await self.cold_start(viewer, context, size, NOTHING_TO_GO_ON)
+
+    def fuse(self, rankings: Mapping[str, Sequence[Scored]], size: int, weights: FusionWeights | None = None
+             ) -> list[Scored]:
+        """The lists fused by reciprocal rank (with `weights`, else the hybrid's), the best `max(size, pool)`
+        diversified by MMR, then the rest."""
+        fused = reciprocal_rank_fusion(rankings, (weights or self.weights).as_dict(), self.rrf_k)
         candidates = fused[: max(size, self.pool)]
         diversified = maximal_marginal_relevance(
             candidates, self.vectors.similarities([c.title_id for c in candidates]), self.mmr_lambda)

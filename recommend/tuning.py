@@ -1,9 +1,10 @@
 """Choosing the fusion weights on a validation split of the training data (never on the test set).
 
-Every combination of weights from `GRID` (one value per strategy) fuses each validation user's lists by reciprocal
-rank; the combination with the best mean NDCG@10 + Recall@20 over the users wins, the earlier one in grid order on
-a tie. Diversification (MMR) is left out while tuning: it reorders the fused list, it does not change which weights
-rank relevant titles higher. Only ranks matter to the fusion, so weights are comparable up to a common factor.
+`grid_search` fuses each validation user's lists by reciprocal rank under every combination of weights from `GRID`
+(one value per strategy) and keeps the combinations with the best mean NDCG@10 + Recall@20, the earlier one in grid
+order on a tie. That search leaves diversification (MMR) out, for speed; the evaluation then scores the shortlist
+with the whole hybrid, MMR included, and keeps the best (recommend/evaluation.py). Only ranks matter to the fusion,
+so weights are comparable up to a common factor.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mediagateway.recommend.hybrid import RRF_K, FusionWeights
 
 GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 TOP = 20
+SHORTLIST = 10
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,21 @@ class ValidationUser:
 
 
 @dataclass(frozen=True)
-class Tuned:
+class Candidate:
     weights: FusionWeights
     ndcg_10: float
     recall_20: float
-    default_ndcg_10: float
-    default_recall_20: float
+
+    @property
+    def objective(self) -> float:
+        return self.ndcg_10 + self.recall_20
+
+
+def best(candidates: Sequence[Candidate]) -> Candidate:
+    """The candidate with the highest NDCG@10 + Recall@20; the earlier one on a tie."""
+    if not candidates:
+        raise ValueError("no candidate weights to choose from")
+    return max(candidates, key=lambda c: c.objective)  # max keeps the first of equals
 
 
 def _combinations(names: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -67,20 +78,23 @@ def _figures(user: ValidationUser, names: Sequence[str], weights: npt.NDArray[np
     return np.stack([ndcg, recall], axis=1)
 
 
-def tune(users: Sequence[ValidationUser], names: Sequence[str], default: FusionWeights, rrf_k: int = RRF_K) -> Tuned:
-    """The grid's best weights for `names` (the other strategies' weights are 0), and how default and best did."""
+def grid_search(users: Sequence[ValidationUser], names: Sequence[str], base: FusionWeights, top: int = 10,
+                rrf_k: int = RRF_K) -> list[Candidate]:
+    """The `top` best weight combinations for `names` by reciprocal rank fusion alone, best first; the weights of
+    strategies not in `names` are 0. `base` only says which strategies there are."""
     if not users:
         raise ValueError("tuning needs at least one validation user with relevant titles")
     weights = _combinations(names)
-    defaults = np.array([[default.as_dict()[name] for name in names]], dtype=np.float64)
     totals = np.zeros((weights.shape[0], 2))
-    default_totals = np.zeros((1, 2))
     for user in users:
         totals += _figures(user, names, weights, rrf_k)
-        default_totals += _figures(user, names, defaults, rrf_k)
-    means, default_means = totals / len(users), default_totals / len(users)
-    winner = int(np.argmax(means.sum(axis=1)))
-    chosen = {name: 0.0 for name in default.as_dict()}
-    chosen.update({name: float(weights[winner, i]) for i, name in enumerate(names)})
-    return Tuned(FusionWeights(**chosen), float(means[winner, 0]), float(means[winner, 1]),
-                 float(default_means[0, 0]), float(default_means[0, 1]))
+    means = totals / len(users)
+    order = np.argsort(-means.sum(axis=1), kind="stable")[:top]
+    return [Candidate(_weights(base, names, weights[row]), float(means[row, 0]), float(means[row, 1]))
+            for row in order]
+
+
+def _weights(base: FusionWeights, names: Sequence[str], values: npt.NDArray[np.float64]) -> FusionWeights:
+    chosen = {name: 0.0 for name in base.as_dict()}
+    chosen.update({name: float(value) for name, value in zip(names, values, strict=True)})
+    return FusionWeights(**chosen)

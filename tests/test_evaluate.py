@@ -27,7 +27,7 @@ from mediagateway.recommend.datasets import (
 )
 from mediagateway.recommend.hybrid import FusionWeights
 from mediagateway.recommend.metrics import Tally, hit_rate_at, ndcg_at, precision_at, recall_at
-from mediagateway.recommend.tuning import ValidationUser, tune
+from mediagateway.recommend.tuning import Candidate, ValidationUser, best, grid_search
 from mediagateway.settings import Settings
 
 from . import catalog
@@ -128,17 +128,27 @@ def test_a_bad_rating_file_is_refused_naming_the_file_and_line(tmp_path: Path) -
 # --- tuning ------------------------------------------------------------------------------------------------------
 
 
-def test_tuning_favours_the_strategy_that_finds_what_users_watch() -> None:
+def test_the_grid_search_favours_the_strategy_that_finds_what_users_watch() -> None:
     users = [ValidationUser({"collaborative": ["junk"], "content": [f"hit{u}"]}, {f"hit{u}"}) for u in range(3)]
 
-    tuned = tune(users, ["collaborative", "content"], FusionWeights())
+    shortlist = grid_search(users, ["collaborative", "content"], FusionWeights(), top=3)
 
-    weights = tuned.weights.as_dict()
+    weights = shortlist[0].weights.as_dict()
     assert weights["content"] > weights["collaborative"]
     assert weights["gnn"] == 0 and weights["context"] == 0  # strategies not tuned for weigh nothing
-    assert tuned.ndcg_10 == pytest.approx(1.0) and tuned.recall_20 == pytest.approx(1.0)
-    # the defaults (collaborative 0.35 over content 0.25) put the junk first and the hit second
-    assert tuned.default_ndcg_10 == pytest.approx(1 / math.log2(3))
+    assert (shortlist[0].ndcg_10, shortlist[0].recall_20) == (pytest.approx(1.0), pytest.approx(1.0))
+    assert [c.objective for c in shortlist] == sorted((c.objective for c in shortlist), reverse=True)
+    # the defaults (collaborative 0.35 over content 0.25) would put the junk first and the hit second
+    default = grid_search(users, ["collaborative", "content"], FusionWeights(), top=10_000)
+    found = next(c for c in default if (c.weights.collaborative, c.weights.content) == (0.35, 0.2))
+    assert found.ndcg_10 == pytest.approx(1 / math.log2(3))
+
+
+def test_the_best_candidate_is_the_first_of_equals() -> None:
+    first, second = Candidate(FusionWeights(), 0.3, 0.2), Candidate(FusionWeights(content=0), 0.2, 0.3)
+
+    assert best([first, second]) is first
+    assert best([Candidate(FusionWeights(), 0.1, 0.1), second]) is second
 
 
 # --- the command, end to end ---------------------------------------------------------------------------------------

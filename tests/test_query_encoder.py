@@ -127,7 +127,7 @@ def test_two_processes_exporting_at_once_leave_one_valid_file(tmp_path: Path, en
     assert sorted(path.name for path in (tmp_path / "models").iterdir()) == [default_model().onnx_path(Path()).name]
     expected = encoder.encode_one("space opera")
     assert all(cosine(result["vector"], expected) >= 0.9999 for result in results)  # type: ignore[arg-type]
-    reloaded = QueryEncoder.from_settings(Settings(data_dir=tmp_path))
+    reloaded = QueryEncoder.from_settings(Settings(data_dir=tmp_path, model_cache_dir=None))
     assert reloaded.encode_one("space opera") == expected
 
 
@@ -159,5 +159,6 @@ def test_queries_encoded_from_many_threads_at_once_get_their_own_vectors(encoder
 
 def test_the_thread_count_comes_from_the_environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     assert QueryEncoder.from_settings(settings).threads == 1
+    assert QueryEncoder.from_settings(settings, threads=3).threads == 3  # a batch job's own count
     monkeypatch.setenv("MG_QUERY_ENCODER_THREADS", "2")
-    assert QueryEncoder.from_settings(Settings(data_dir=settings.data_dir)).threads == 2
+    assert QueryEncoder.from_settings(Settings(data_dir=settings.data_dir, model_cache_dir=None)).threads == 2
