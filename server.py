@@ -30,8 +30,11 @@ from mediagateway.graph.discovery import DiscoveryReads
 from mediagateway.graph.errors import StoreError, StoreUnavailable
 from mediagateway.observability.logs import RequestLogMiddleware, configure_logging
 from mediagateway.observability.metrics import Metrics
+from mediagateway.recommend.service import Recommender
+from mediagateway.recommend.strategies import EmbeddingModel
 from mediagateway.resolvers.context import RequestContext, TextQueryEncoder
 from mediagateway.resolvers.loaders import Loaders
+from mediagateway.resolvers.recommendations import DEV_USER_HEADER
 from mediagateway.resolvers.semantic import load_query_encoder
 from mediagateway.schema.build import build_schema
 from mediagateway.schema.protection import decode_request_json
@@ -39,6 +42,7 @@ from mediagateway.settings import Mode, Settings
 
 log = logging.getLogger("mediagateway.server")
 READY_CHECK_TIMEOUT_S = 3.0
+RECOMMENDER_MAX_AGE_S = 600.0
 
 
 class ServiceState:
@@ -52,6 +56,9 @@ class ServiceState:
         self.reads: DiscoveryReads | None = None
         self.encoder: TextQueryEncoder | None = None
         self._bootstrap_lock = asyncio.Lock()
+        self._recommender: Recommender | None = None
+        self._recommender_built_at = 0.0
+        self._recommender_lock = asyncio.Lock()
 
     @property
     def store_runtime(self) -> StoreRuntime:
@@ -80,6 +87,16 @@ class ServiceState:
             if not self.schema_ready:
                 await self.store_runtime.store.bootstrap_schema()
                 self.schema_ready = True
+
+    async def recommender(self) -> Recommender:
+        """The recommender, built from a snapshot of the graph (and the current GraphSAGE model, if one has been
+        trained) on first use, and again once the snapshot is older than `RECOMMENDER_MAX_AGE_S`."""
+        async with self._recommender_lock:
+            if self._recommender is None or time.monotonic() - self._recommender_built_at > RECOMMENDER_MAX_AGE_S:
+                model = await asyncio.to_thread(_current_model, self.settings)
+                self._recommender = await Recommender.build(self.store_runtime.store, model)
+                self._recommender_built_at = time.monotonic()
+            return self._recommender
 
     async def stop(self) -> None:
         if self.redis is not None:
@@ -137,7 +154,24 @@ class GraphQLApp(GraphQL[RequestContext, None]):
         reads = state.reads or DiscoveryReads(runtime.store)
         now = int(time.time() * 1000)
         return RequestContext(repository=runtime.repository, reads=reads, loaders=Loaders(reads, now), now=now,
-                              backend=state.settings.backend.value, redis=state.jobs_redis, encoder=state.encoder)
+                              backend=state.settings.backend.value, redis=state.jobs_redis, encoder=state.encoder,
+                              recommender=state.recommender, viewer_id=_viewer_id(request, state.settings))
+
+
+def _current_model(settings: Settings) -> EmbeddingModel | None:
+    """The current GraphSAGE model, if one has been trained. Imported here, not at the top: loading a model needs
+    torch, which the API process does without until it first recommends."""
+    from mediagateway.graph.sage_registry import ModelRegistry
+
+    return ModelRegistry.for_settings(settings).load_current()
+
+
+def _viewer_id(request: Any, settings: Settings) -> str | None:
+    """The viewer named by the development header, in development mode only (resolvers/recommendations.py)."""
+    if settings.mode is not Mode.DEVELOPMENT:
+        return None
+    value = request.headers.get(DEV_USER_HEADER)
+    return value.strip() or None if value else None
 
 
 def _ide(settings: Settings) -> Literal["graphiql"] | None:

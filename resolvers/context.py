@@ -3,8 +3,9 @@ the query encoder for semantic search, and the Redis of its jobs."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import redis
 from strawberry.types import Info as StrawberryInfo
@@ -12,6 +13,9 @@ from strawberry.types import Info as StrawberryInfo
 from mediagateway.graph.discovery import DiscoveryReads
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.resolvers.loaders import Loaders
+
+if TYPE_CHECKING:
+    from mediagateway.recommend.service import Recommender
 
 
 class TextQueryEncoder(Protocol):
@@ -29,6 +33,10 @@ class RequestContext:
     redis: redis.Redis
     encoder: TextQueryEncoder | None
     """None when semantic search is unavailable (the model could not be loaded): search is by keyword alone."""
+    recommender: Callable[[], Awaitable[Recommender]]
+    """The process's recommender, built on first use from a snapshot of the graph and rebuilt as it ages."""
+    viewer_id: str | None = None
+    """The signed-in viewer; until sign-in lands, the development header of resolvers/recommendations.py."""
 
 
 Info = StrawberryInfo[RequestContext, None]

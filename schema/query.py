@@ -5,8 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from mediagateway.resolvers import browse, catalog, jobs, search
+from mediagateway.resolvers import recommendations as recommending
 from mediagateway.schema.catalog import Content, Episode, Movie, Node, Person, Season, Show
 from mediagateway.schema.pagination import Connection
+from mediagateway.schema.recommendations import RecommendationConnection
 from mediagateway.schema.search import SearchConnection
 from mediagateway.schema.types import Job, Stats, WhereToWatch
 
@@ -24,6 +26,11 @@ class Query:
         resolver=catalog.person, description="A person and their filmography; null and NOT_FOUND if none")
     browse: Connection[Content] = strawberry.field(resolver=browse.browse)
     where_to_watch: WhereToWatch | None = strawberry.field(resolver=catalog.where_to_watch)
+    recommendations: RecommendationConnection = strawberry.field(
+        resolver=recommending.recommendations,
+        description="What the signed-in viewer might watch tonight (in development: the X-Dev-User-Id header names "
+                    "the viewer), available where they watch, each with why")
+    similar: Connection[Content] = strawberry.field(resolver=recommending.similar)
     stats: Stats = strawberry.field(resolver=catalog.stats, description="Node counts by label")
     job: Job | None = strawberry.field(resolver=jobs.job, description="A background job by id; null if none")
 

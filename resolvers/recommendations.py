@@ -1,0 +1,94 @@
+"""Recommendations for the signed-in viewer, and titles similar to a title.
+
+Until sign-in lands, the viewer is named by the `X-Dev-User-Id` request header, honoured in development mode only
+(`MG_MODE=development`): a stand-in for authentication, not a way to run production. In production mode the
+field answers UNAUTHENTICATED.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from mediagateway.graph.errors import InvalidInput
+from mediagateway.recommend.context import MOODS, ViewingContext
+from mediagateway.recommend.service import MAX_RESULTS, RecommendationRequest
+from mediagateway.resolvers.catalog import content as title_page
+from mediagateway.resolvers.context import Info
+from mediagateway.schema.catalog import Content, Platform, content_of
+from mediagateway.schema.errors import ClientError, InvalidArgumentError
+from mediagateway.schema.pagination import (
+    DEFAULT_PAGE_SIZE,
+    Connection,
+    PageInfo,
+    PageRequest,
+    connection,
+    encode_cursor,
+)
+from mediagateway.schema.recommendations import (
+    Reason,
+    RecommendationConnection,
+    RecommendationEdge,
+    StrategyWeight,
+    ViewingContextInput,
+)
+
+DEV_USER_HEADER = "X-Dev-User-Id"
+
+
+class UnauthenticatedError(ClientError):
+    code = "UNAUTHENTICATED"
+
+
+async def recommendations(
+    info: Info,
+    first: int | None = 10,
+    mood: str | None = None,
+    context: ViewingContextInput | None = None,
+    only_my_services: bool = False,
+) -> RecommendationConnection:
+    """Titles for the viewer, available in their region (only on their subscriptions when `onlyMyServices`),
+    nothing they have watched, each with why."""
+    viewer_id = info.context.viewer_id
+    if viewer_id is None:
+        raise UnauthenticatedError(f"recommendations need a signed-in viewer (in development: the {DEV_USER_HEADER} "
+                                   "header)")
+    page = PageRequest.of(first, None)
+    if not 1 <= page.size <= MAX_RESULTS:
+        raise InvalidArgumentError("first", f"must be between 1 and {MAX_RESULTS}")
+    if mood is not None and mood not in MOODS:
+        raise InvalidArgumentError("mood", f"{mood!r} is not a mood; one of {', '.join(sorted(MOODS))}")
+    viewing = ViewingContext.at(info.context.now, context.utc_offset_minutes if context else 0,
+                                context.device if context else None, mood)
+    recommender = await info.context.recommender()
+    request = RecommendationRequest(k=page.size, context=viewing, only_subscriptions=only_my_services)
+    try:
+        found = await recommender.recommend(viewer_id, request)
+    except InvalidInput as exc:
+        problem = exc.problems[0]
+        raise InvalidArgumentError("onlyMyServices" if problem.field == "only_subscriptions" else "viewer",
+                                   problem.message) from exc
+    contents = await info.context.loaders.content.load_many([r.title_id for r in found])
+    edges = [
+        RecommendationEdge(cursor=encode_cursor(i), node=content_of(content), score=round(r.score, 6),
+                           explanation=r.explanation,
+                           reasons=[Reason(kind=reason.kind, text=reason.text) for reason in r.reasons],
+                           platforms=[Platform(id=strawberry.ID(p.id), name=p.name) for p in r.platforms])
+        for i, (r, content) in enumerate(zip(found, contents, strict=True)) if content is not None
+    ]
+    weights = recommender.hybrid.weights.as_dict()
+    return RecommendationConnection(
+        total_count=len(edges),
+        edges=edges,
+        page_info=PageInfo(has_next_page=False, has_previous_page=False,
+                           start_cursor=edges[0].cursor if edges else None,
+                           end_cursor=edges[-1].cursor if edges else None),
+        strategies=[StrategyWeight(name=name, weight=weights[name]) for name in recommender.hybrid.strategies],
+    )
+
+
+async def similar(info: Info, content_id: str, first: int | None = DEFAULT_PAGE_SIZE) -> Connection[Content]:
+    """Titles close to a title in meaning, or sharing its people, genres and moods when it has no embedding."""
+    await title_page(info, content_id)  # NOT_FOUND for an unknown title
+    page = PageRequest.of(first, None)
+    found = await info.context.loaders.similar_titles(content_id, page.size)
+    return connection([content_of(c) for c in found], len(found), page)

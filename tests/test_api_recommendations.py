@@ -1,0 +1,135 @@
+"""Recommendations over GraphQL as a client sees them: a real uvicorn process, a real GraphQL client, the
+recommendation test graph of `recommend_catalog` moved to today (so trust and availability mean what they say)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from gql import Client, GraphQLRequest
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.httpx import HTTPXAsyncTransport
+
+from mediagateway.graph.connect import open_store
+from mediagateway.settings import Settings
+
+from . import recommend_catalog as catalog
+from .test_server import start_api, stop_api
+
+GRAPH = "recommendation_api_tests"
+RECOMMEND = """query Recommend($first: Int, $mood: String, $only: Boolean) {
+  recommendations(first: $first, mood: $mood, onlyMyServices: $only) {
+    totalCount strategies { name weight }
+    edges { score explanation reasons { kind text } platforms { id } node { id title } }
+  }
+}"""
+
+
+def _moved(rows: list[dict[str, Any]], by: int, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{**row, **{f: row[f] + by for f in fields if row.get(f) is not None}} for row in rows]
+
+
+@pytest.fixture(scope="module")
+async def loaded(embedded_settings: Settings) -> AsyncIterator[None]:
+    runtime = await open_store(embedded_settings.model_copy(update={"graph_name": GRAPH}))
+    await runtime.store.delete_all()
+    shift = int(time.time() * 1000) - catalog.NOW_MS
+    repo = runtime.repository
+    await repo.upsert_platforms(catalog.PLATFORMS)
+    await repo.upsert_regions(catalog.REGIONS)
+    await repo.upsert_contents(catalog.TITLES)
+    await repo.upsert_users(catalog.USERS)
+    await repo.upsert_interactions(_moved(catalog.INTERACTIONS, shift, ("at",)))
+    await repo.upsert_windows(_moved(catalog.WINDOWS, shift, ("available_from", "available_until", "verified_at")))
+    yield
+    await runtime.store.close()
+
+
+@pytest.fixture(scope="module")
+def api(loaded: None, embedded_settings: Settings) -> Iterator[str]:
+    process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH})
+    yield base
+    stop_api(process)
+
+
+async def recommend(api: str, viewer: str | None, **variables: Any) -> dict[str, Any]:
+    headers = {"X-Dev-User-Id": viewer} if viewer else {}
+    transport = HTTPXAsyncTransport(url=f"{api}/graphql", timeout=60, headers=headers)
+    async with Client(transport=transport) as session:
+        result: dict[str, Any] = await session.execute(GraphQLRequest(RECOMMEND, variable_values=variables))
+        return result["recommendations"]
+
+
+async def recommend_error(api: str, viewer: str | None, **variables: Any) -> dict[str, Any]:
+    with pytest.raises(TransportQueryError) as failure:
+        await recommend(api, viewer, **variables)
+    assert failure.value.errors
+    error: dict[str, Any] = failure.value.errors[0]
+    return error
+
+
+async def test_a_viewer_gets_available_unwatched_titles_each_with_why(api: str) -> None:
+    result = await recommend(api, "user:ana")
+
+    ids = [edge["node"]["id"] for edge in result["edges"]]
+    assert ids and "title:heat" not in ids  # watched
+    assert "title:insider" not in ids  # its only window is no longer trusted enough
+    assert "title:cars" not in ids  # only in Great Britain
+    assert all(edge["explanation"] and edge["platforms"] for edge in result["edges"])
+    assert {s["name"] for s in result["strategies"]} >= {"collaborative", "content", "context"}
+    assert all(s["weight"] >= 0 for s in result["strategies"])
+
+
+async def test_only_my_services_keeps_to_the_viewers_subscriptions(api: str) -> None:
+    result = await recommend(api, "user:ana", only=True)
+
+    assert result["edges"]
+    assert {p["id"] for edge in result["edges"] for p in edge["platforms"]} == {"streamflix"}
+
+
+async def test_a_viewer_without_interactions_gets_popular_titles_and_is_told_so(api: str) -> None:
+    result = await recommend(api, "user:eve")
+
+    assert result["edges"]
+    assert any(reason["kind"] == "COLD_START" for reason in result["edges"][0]["reasons"])
+
+
+@pytest.mark.parametrize(("viewer", "variables", "code", "naming"), [
+    ("user:nobody", {}, "INVALID_ARGUMENT", "viewer: no user 'user:nobody'"),
+    ("user:ana", {"mood": "grumpy"}, "INVALID_ARGUMENT", "mood: 'grumpy' is not a mood"),
+    ("user:ana", {"first": 0}, "INVALID_ARGUMENT", "first: must be between 1 and 100"),
+    ("user:ana", {"first": -5}, "INVALID_ARGUMENT", "first: must be 0 or more"),
+    (None, {}, "UNAUTHENTICATED", "recommendations need a signed-in viewer"),
+])
+async def test_bad_requests_get_typed_errors(api: str, viewer: str | None, variables: dict[str, Any], code: str,
+                                             naming: str) -> None:
+    error = await recommend_error(api, viewer, **variables)
+
+    assert error["extensions"]["code"] == code
+    assert error["message"].startswith(naming)
+
+
+async def test_similar_titles_by_id_and_an_unknown_id(api: str) -> None:
+    query = 'query($id: String!) { similar(contentId: $id, first: 3) { totalCount nodes { id } } }'
+    transport = HTTPXAsyncTransport(url=f"{api}/graphql", timeout=30)
+    async with Client(transport=transport) as session:
+        found = await session.execute(GraphQLRequest(query, variable_values={"id": "title:heat"}))
+        assert 0 < found["similar"]["totalCount"] <= 3
+        assert "title:heat" not in {n["id"] for n in found["similar"]["nodes"]}
+        with pytest.raises(TransportQueryError) as failure:
+            await session.execute(GraphQLRequest(query, variable_values={"id": "title:nope"}))
+    assert failure.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_the_development_header_is_ignored_in_production(loaded: None, embedded_settings: Settings) -> None:
+    process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH,
+                               "MG_MODE": "production"})
+    try:
+        response = httpx.post(f"{base}/graphql", json={"query": RECOMMEND}, headers={"X-Dev-User-Id": "user:ana"},
+                              timeout=60)
+    finally:
+        stop_api(process)
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
