@@ -48,6 +48,16 @@ def _side_by_side(words: Sequence[str]) -> list[str]:
     return [f"{first} {second}" for first, second in itertools.pairwise(words)]
 
 
+class LinkKind(StrEnum):
+    """What a title is joined to, fetched apart so a page of results asking for genres does not read its cast."""
+
+    TAXONOMY = "taxonomy"
+    FAMILY = "family"
+
+
+_LINK_QUERIES = {LinkKind.TAXONOMY: Query.CONTENT_TAXONOMY_BY_IDS, LinkKind.FAMILY: Query.CONTENT_FAMILY_BY_IDS}
+
+
 class BrowseList(StrEnum):
     TRENDING = "trending"
     NEW_ON_PLATFORM = "new_on_platform"
@@ -152,13 +162,15 @@ class DiscoveryReads:
         rows = await self.store.read(Query.CONTENT_BY_IDS, {"ids": list(ids)})
         return {row["content"]["id"]: Content.model_validate(row["content"]) for row in rows}
 
-    async def links(self, ids: Sequence[str]) -> tuple[dict[str, ContentLinks], dict[str, Person]]:
-        """Each title's links, and the people credited on them."""
-        rows = await self.store.read(Query.CONTENT_LINKS_BY_IDS, {"ids": list(ids)})
-        people = {
-            link["node"]["id"]: Person.model_validate(link["node"])
-            for row in rows for link in row["links"] if link["rel"] in _ROLES
-        }
+    async def links(self, kind: LinkKind, ids: Sequence[str]) -> dict[str, ContentLinks]:
+        """Each title's links of one kind: only its genres and moods, only its credits, or only its family."""
+        rows = await self.store.read(_LINK_QUERIES[kind], {"ids": list(ids)})
+        return {row["id"]: content_links(row["links"]) for row in rows}
+
+    async def credited_people(self, ids: Sequence[str]) -> tuple[dict[str, ContentLinks], dict[str, Person]]:
+        """Each title's credits, and the people credited, whole."""
+        rows = await self.store.read(Query.CONTENT_CREDITS_BY_IDS, {"ids": list(ids)})
+        people = {link["node"]["id"]: Person.model_validate(link["node"]) for row in rows for link in row["links"]}
         return {row["id"]: content_links(row["links"]) for row in rows}, people
 
     async def windows(self, ids: Sequence[str], now: int) -> dict[str, list[AvailabilityWindow]]:

@@ -74,7 +74,9 @@ class Query(StrEnum):
     CONTENT_BY_EXTERNAL_IDS = "ingest/content_by_external_ids"
     # --- discovery API: batched reads and lists (graph/discovery.py) ---
     CONTENT_BY_IDS = "content/by_ids"
-    CONTENT_LINKS_BY_IDS = "content/links_by_ids"
+    CONTENT_TAXONOMY_BY_IDS = "content/taxonomy_by_ids"
+    CONTENT_CREDITS_BY_IDS = "content/credits_by_ids"
+    CONTENT_FAMILY_BY_IDS = "content/family_by_ids"
     CONTENT_SIMILAR = "content/similar"
     WINDOWS_OF_CONTENTS = "availability/of_contents"
     PERSON_BY_IDS = "person/by_ids"

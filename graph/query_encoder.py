@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mediagateway.settings import Settings
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
-DEFAULT_CACHE_SIZE = 4096
+DEFAULT_CACHE_SIZE = 16_384  # 25 MB of vectors; popular queries repeat
 _WEIGHTS_FILE = "model.safetensors"
 
 

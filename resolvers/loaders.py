@@ -2,9 +2,10 @@
 one batched round trip per kind, however many places in the query ask for it.
 
 Round trips of a search page (see resolvers/search.py): the vector search, the title keyword search, the person
-keyword search and the filter (4), then one per kind of data the client selects on the results: availability (1)
-and links — genres, moods, credits, seasons (1). So a page of 50 results with availability, genres and people costs
-6 round trips, whatever the page size; tests/test_api_discovery.py checks it.
+keyword search and the filter (4), then one per kind of data the client selects on the results: availability,
+genres and moods, credits with their people, seasons and episodes (1 each). So a page of 50 results with
+availability, genres and people costs 7 round trips, whatever the page size; tests/test_api_discovery.py checks
+it. The kinds are apart so that a page asking for genres does not read every title's cast.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from mediagateway.graph import model
-from mediagateway.graph.discovery import Credit, DiscoveryReads
+from mediagateway.graph.discovery import Credit, DiscoveryReads, LinkKind
 
 
 class Loaders:
@@ -22,7 +23,9 @@ class Loaders:
         self.reads = reads
         self.now = now
         self.content = DataLoader[str, model.Content | None](load_fn=self._contents)
-        self.links = DataLoader[str, model.ContentLinks](load_fn=self._links)
+        self.taxonomy = DataLoader[str, model.ContentLinks](load_fn=self._taxonomy)
+        self.credits_of = DataLoader[str, model.ContentLinks](load_fn=self._credits_of)
+        self.family = DataLoader[str, model.ContentLinks](load_fn=self._family)
         self.windows = DataLoader[str, list[model.AvailabilityWindow]](load_fn=self._windows)
         self.person = DataLoader[str, model.Person | None](load_fn=self._people)
         self.credits = DataLoader[str, list[Credit]](load_fn=self._credits)
@@ -48,8 +51,16 @@ class Loaders:
         found = await self.reads.contents(ids)
         return [found.get(i) for i in ids]
 
-    async def _links(self, ids: Sequence[str]) -> list[model.ContentLinks]:
-        found, people = await self.reads.links(ids)
+    async def _taxonomy(self, ids: Sequence[str]) -> list[model.ContentLinks]:
+        found = await self.reads.links(LinkKind.TAXONOMY, ids)
+        return [found.get(i) or model.ContentLinks() for i in ids]
+
+    async def _family(self, ids: Sequence[str]) -> list[model.ContentLinks]:
+        found = await self.reads.links(LinkKind.FAMILY, ids)
+        return [found.get(i) or model.ContentLinks() for i in ids]
+
+    async def _credits_of(self, ids: Sequence[str]) -> list[model.ContentLinks]:
+        found, people = await self.reads.credited_people(ids)
         for person in people.values():
             self.person.prime(person.id, person)
         return [found.get(i) or model.ContentLinks() for i in ids]

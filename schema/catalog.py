@@ -196,19 +196,19 @@ class Content(Node):
     @strawberry.field
     async def genres(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE,
                      after: str | None = None) -> Connection[Genre]:
-        links = await info.context.loaders.links.load(str(self.id))
+        links = await info.context.loaders.taxonomy.load(str(self.id))
         return paginate([Genre(id=strawberry.ID(g.id), name=g.name) for g in links.genres], first, after)
 
     @strawberry.field
     async def moods(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE,
                     after: str | None = None) -> Connection[Mood]:
-        links = await info.context.loaders.links.load(str(self.id))
+        links = await info.context.loaders.taxonomy.load(str(self.id))
         return paginate([Mood(id=strawberry.ID(m.id), name=m.name) for m in links.moods], first, after)
 
     @strawberry.field(description="Directors first, then writers, then the cast in billing order")
     async def credits(self, info: Info, role: Role | None = None, first: int | None = DEFAULT_PAGE_SIZE,
                       after: str | None = None) -> Connection[Credit]:
-        links = await info.context.loaders.links.load(str(self.id))
+        links = await info.context.loaders.credits_of.load(str(self.id))
         order = {"director": 0, "writer": 1, "actor": 2}
         credits = sorted(links.credits, key=lambda c: (order[c.role], c.order or 0, c.person_id))
         return paginate([Credit(role=Role(c.role), character=c.character, person_id=c.person_id,
@@ -281,13 +281,13 @@ class Episode(Content):
 
 
 async def _children(info: Info, content_id: str) -> list[Content]:
-    links = await info.context.loaders.links.load(content_id)
+    links = await info.context.loaders.family.load(content_id)
     found = await info.context.loaders.content.load_many([child.id for child in links.children])
     return [content_of(child) for child in found if child is not None]
 
 
 async def _parent(info: Info, content_id: str) -> Content | None:
-    links = await info.context.loaders.links.load(content_id)
+    links = await info.context.loaders.family.load(content_id)
     if links.parent_id is None:
         return None
     parent = await info.context.loaders.content.load(links.parent_id)
