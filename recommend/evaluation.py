@@ -136,15 +136,19 @@ class EvaluationReport:
                 "weights": self.weights, "notes": self.notes, "seconds": self.seconds}
 
     def verdict(self) -> str:
-        """Whether each hybrid beats every single strategy and both baselines on NDCG@10 and Recall@20."""
+        """Per hybrid and per metric (NDCG@10, Recall@20): whether it beats every strategy and baseline, or who is
+        level with it or ahead."""
         others = [row.scores for row in self.rows if row.role != "hybrid"]
         lines = []
         for hybrid in (row.scores for row in self.rows if row.role == "hybrid"):
-            behind = [o.strategy for o in others
-                      if o.ndcg_10 >= hybrid.ndcg_10 or o.recall_20 >= hybrid.recall_20]
-            lines.append(f"{hybrid.strategy} beats every strategy and baseline on NDCG@10 and Recall@20" if not behind
-                         else f"{hybrid.strategy} does not beat {', '.join(behind)} on both NDCG@10 and Recall@20")
-        return "; ".join(lines)
+            parts = []
+            for label, metric in (("NDCG@10", "ndcg_10"), ("Recall@20", "recall_20")):
+                mine = getattr(hybrid, metric)
+                ahead = [f"{o.strategy} {getattr(o, metric):.4f}" for o in others if getattr(o, metric) >= mine]
+                parts.append(f"beats every strategy and baseline on {label}" if not ahead
+                             else f"does not beat {', '.join(ahead)} on {label} (it has {mine:.4f})")
+            lines.append(f"{hybrid.strategy} " + "; ".join(parts))
+        return ". ".join(lines)
 
 
 # --- the isolated graph ------------------------------------------------------------------------------------------

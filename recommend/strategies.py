@@ -20,7 +20,7 @@ titles' rating columns, each title's 100 nearest neighbours), and `most_popular`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -472,7 +472,3 @@ class MostPopularStrategy:
         return [Scored(self.data.catalog.ids[row], float(self.viewers[row]),
                        (Reason(ReasonKind.POPULAR, f"one of the most watched: {_people(int(self.viewers[row]))}"),))
                 for row in best]
-
-
-def strategies_by_name(strategies: Sequence[Strategy]) -> Mapping[str, Strategy]:
-    return {strategy.name: strategy for strategy in strategies}

@@ -25,8 +25,9 @@ from mediagateway.recommend.datasets import (
     read_titles,
     split_per_user,
 )
+from mediagateway.recommend.evaluation import EvaluationReport, Row
 from mediagateway.recommend.hybrid import FusionWeights
-from mediagateway.recommend.metrics import Tally, hit_rate_at, ndcg_at, precision_at, recall_at
+from mediagateway.recommend.metrics import Scores, Tally, hit_rate_at, ndcg_at, precision_at, recall_at
 from mediagateway.recommend.tuning import Candidate, ValidationUser, best, grid_search
 from mediagateway.settings import Settings
 
@@ -67,6 +68,21 @@ def test_a_tally_averages_over_users_and_counts_coverage() -> None:
     assert scores.recall_10 == pytest.approx(0.5) and scores.hit_rate_10 == pytest.approx(0.5)
     assert scores.coverage == pytest.approx(4 / 20)
     assert scores.latency_p50_ms == pytest.approx(2.0)
+
+
+def test_the_verdict_says_per_metric_who_the_hybrid_does_not_beat() -> None:
+    def scores(name: str, ndcg: float, recall: float) -> Scores:
+        return Scores(name, 10, 0.1, 0.1, recall, ndcg, 0.5, 0.1, 1.0, 2.0)
+
+    report = EvaluationReport("d", "p", {}, [
+        Row("strategy", scores("collaborative", 0.33, 0.23)), Row("baseline", scores("item_knn", 0.32, 0.24)),
+        Row("hybrid", scores("hybrid", 0.34, 0.24)), Row("hybrid", scores("hybrid (tuned)", 0.35, 0.25)),
+    ])
+
+    assert report.verdict() == (
+        "hybrid beats every strategy and baseline on NDCG@10; does not beat item_knn 0.2400 on Recall@20 "
+        "(it has 0.2400). hybrid (tuned) beats every strategy and baseline on NDCG@10; beats every strategy and "
+        "baseline on Recall@20")
 
 
 # --- data sets -----------------------------------------------------------------------------------------------------
