@@ -89,6 +89,13 @@ class CatalogFilter:
         return bool(self.region or self.platforms or self.pricing_models or self.quality or self.available_now
                     or self.leaving_within_days is not None)
 
+    @property
+    def statement(self) -> Query:
+        """The filter statement with only the stages this filter needs: each stage walks every candidate's edges."""
+        if self.genres or self.moods:
+            return Query.SEARCH_FILTER
+        return Query.SEARCH_FILTER_WINDOWS if self.needs_window else Query.SEARCH_FILTER_TITLES
+
     def params(self, now: int) -> dict[str, Any]:
         leaving_before = (None if self.leaving_within_days is None
                           else now + self.leaving_within_days * trust.DAY_MS)
@@ -231,8 +238,8 @@ class DiscoveryReads:
         """How many titles of `ids` pass the filter, and those of them in [skip, skip + limit), in the order given."""
         if not ids:
             return ContentPage(total=0, contents=[])
-        rows = await self.store.read(Query.SEARCH_FILTER, {"ids": list(ids), "skip": skip, "limit": limit,
-                                                           **catalog_filter.params(now)})
+        rows = await self.store.read(catalog_filter.statement, {"ids": list(ids), "skip": skip, "limit": limit,
+                                                                **catalog_filter.params(now)})
         return ContentPage(total=rows[0]["total"], contents=rows[0]["page"])
 
     # --- browse lists ------------------------------------------------------------------------------------------

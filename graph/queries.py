@@ -84,6 +84,8 @@ class Query(StrEnum):
     SEARCH_TITLE_KEYWORD = "search/title_keyword"
     SEARCH_PERSON_KEYWORD = "search/person_keyword"
     SEARCH_FILTER = "search/filter"
+    SEARCH_FILTER_TITLES = "search/filter_titles"
+    SEARCH_FILTER_WINDOWS = "search/filter_windows"
     BROWSE_TRENDING = "browse/trending"
     BROWSE_NEW_ON_PLATFORM = "browse/new_on_platform"
     BROWSE_LEAVING_SOON = "browse/leaving_soon"

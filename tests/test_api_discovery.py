@@ -377,5 +377,5 @@ async def test_a_search_page_costs_seven_round_trips_whatever_its_size(api: str,
     assert len(result["search"]["edges"]) == first
     ran = {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}
     assert ran == {"vector/content_text": 1, "search/title_keyword": 1, "search/person_keyword": 1,
-                   "search/filter": 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1,
+                   "search/filter_titles": 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1,
                    "content/credits_by_ids": 1}
