@@ -194,7 +194,7 @@ def test_a_bad_training_graph_is_refused_naming_what_is_wrong(arguments: dict[st
 
 @pytest.mark.parametrize(("row", "expected"), [
     ({"type": "RATED", "rating": 5.0}, 0.9),
-    ({"type": "RATED", "rating": 10.0}, 1.0),  # above five stars: as strong as a rating gets
+    ({"type": "RATED", "rating": 10.0}, 0.9),  # above five stars: counts as five
     ({"type": "RATED", "rating": 1.0}, -0.875),
     ({"type": "WATCHED", "completed": True}, 1.0),
     ({"type": "WATCHED", "completed": False}, 0.5),
