@@ -115,7 +115,7 @@ class AvailabilityWindow(Node):
 
 def cost_to_watch(window: model.AvailabilityWindow) -> float:
     """What a window costs on top of a subscription: its price for TVOD, nothing otherwise."""
-    return window.price or 0.0 if window.pricing_model == model.PricingModel.TVOD else 0.0
+    return (window.price or 0.0) if window.pricing_model == model.PricingModel.TVOD else 0.0
 
 
 def shown_windows(windows: list[model.AvailabilityWindow], now: int, region: str | None = None,
