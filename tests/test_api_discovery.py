@@ -15,7 +15,7 @@ from mediagateway.graph.embeddings import TextEncoder, embedding_text
 from mediagateway.settings import Settings
 
 from . import discovery_catalog as catalog
-from .test_server import graphql, start_api, stop_api
+from .test_server import graphql, serving
 
 GRAPH = "discovery_tests"
 
@@ -38,9 +38,8 @@ async def loaded(embedded_settings: Settings) -> AsyncIterator[int]:
 
 @pytest.fixture(scope="module")
 def api(loaded: int, embedded_settings: Settings) -> Iterator[str]:
-    process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH})
-    yield base
-    stop_api(process)
+    with serving(embedded_settings, GRAPH) as base:
+        yield base
 
 
 async def graphql_error(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from mediagateway.graph.connect import open_store
 from mediagateway.settings import Settings
 
 from . import recommend_catalog as catalog
-from .test_server import start_api, stop_api
+from .test_server import serving
 
 GRAPH = "recommendation_api_tests"
 RECOMMEND = """query Recommend($first: Int, $mood: String, $only: Boolean) {
@@ -50,9 +50,8 @@ async def loaded(embedded_settings: Settings) -> AsyncIterator[None]:
 
 @pytest.fixture(scope="module")
 def api(loaded: None, embedded_settings: Settings) -> Iterator[str]:
-    process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH})
-    yield base
-    stop_api(process)
+    with serving(embedded_settings, GRAPH) as base:
+        yield base
 
 
 async def recommend(api: str, viewer: str | None, **variables: Any) -> dict[str, Any]:
@@ -125,11 +124,7 @@ async def test_similar_titles_by_id_and_an_unknown_id(api: str) -> None:
 
 
 def test_the_development_header_is_ignored_in_production(loaded: None, embedded_settings: Settings) -> None:
-    process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH,
-                               "MG_MODE": "production"})
-    try:
+    with serving(embedded_settings, GRAPH, MG_MODE="production") as base:
         response = httpx.post(f"{base}/graphql", json={"query": RECOMMEND}, headers={"X-Dev-User-Id": "user:ana"},
                               timeout=60)
-    finally:
-        stop_api(process)
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

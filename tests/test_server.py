@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -58,6 +59,16 @@ def start_api(env: dict[str, str], stderr: IO[bytes] | None = None) -> tuple[sub
     raise RuntimeError("the API did not start within 30s")
 
 
+@contextlib.contextmanager
+def serving(settings: Settings, graph: str, **env: str) -> Iterator[str]:
+    """An API process serving `graph` of the session's embedded store, stopped on leaving."""
+    process, base = start_api({"MG_DATA_DIR": str(settings.data_dir), "MG_GRAPH_NAME": graph, **env})
+    try:
+        yield base
+    finally:
+        stop_api(process)
+
+
 def stop_api(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(timeout=20)
@@ -75,9 +86,8 @@ async def loaded(embedded_settings: Settings) -> AsyncIterator[None]:
 
 @pytest.fixture(scope="module")
 def api(loaded: None, embedded_settings: Settings) -> Iterator[str]:
-    process, base = start_api({"MG_DATA_DIR": str(embedded_settings.data_dir), "MG_GRAPH_NAME": GRAPH})
-    yield base
-    stop_api(process)
+    with serving(embedded_settings, GRAPH) as base:
+        yield base
 
 
 async def graphql(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
