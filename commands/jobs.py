@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rq import Queue, Worker
 from rq.cron import CronScheduler
+from rq.job import Job
 
 from mediagateway.commands.common import console, fail, redis_connection, with_store
 from mediagateway.graph.connect import StoreRuntime
@@ -29,14 +30,14 @@ jobs_app = typer.Typer(help="Background jobs: list, show, watch, recover.", no_a
 quarantine_app = typer.Typer(help="Records that could not be ingested: list, show, re-drive.", no_args_is_help=True)
 
 
-def _progress_bar() -> Progress:
+def progress_bar() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console)
 
 
 def watch_job(connection: redis.Redis, job_id: str, poll_s: float = 0.5) -> JobView:
     """Show a job's progress until it finishes or fails."""
-    with _progress_bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(job_id, total=None)
         while True:
             view = job_view(connection, job_id)
@@ -49,10 +50,18 @@ def watch_job(connection: redis.Redis, job_id: str, poll_s: float = 0.5) -> JobV
             time.sleep(poll_s)
 
 
-def _finish(view: JobView) -> None:
+def print_result(view: JobView) -> None:
+    """A finished job's report as JSON, or the command fails with why the job did not finish."""
     if view.status != "finished":
         raise fail(f"job {view.id} {view.status}: {view.error or ''}")
     console.print_json(json.dumps(view.result))
+
+
+def follow_queued(connection: redis.Redis, job: Job, name: str, wait: bool) -> None:
+    """Say a job was queued; with `wait`, follow it to its end and print its report."""
+    console.print(f"queued {name} job {job.id}")
+    if wait:
+        print_result(watch_job(connection, job.id))
 
 
 def ingest(
@@ -74,13 +83,11 @@ def ingest(
         return
     with redis_connection() as connection:
         job = enqueue_ingest(connection, location, format_name, source)
-        console.print(f"queued ingest job {job.id}")
-        if wait:
-            _finish(watch_job(connection, job.id))
+        follow_queued(connection, job, "ingest", wait)
 
 
 def _ingest_inline(location: str, format_name: str, source: str | None) -> None:
-    with _progress_bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"ingest {format_name}", total=None)
 
         def show(done: int, total: int | None) -> None:
@@ -97,7 +104,7 @@ def embed(
 ) -> None:
     """Text embeddings for titles that lack one or whose text changed."""
     if inline:
-        with _progress_bar() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("embed", total=None)
             result = asyncio.run(run_embed(Settings(), batch_size,
                                            lambda done, total: bar.update(task, completed=done, total=total)))
@@ -105,9 +112,7 @@ def embed(
         return
     with redis_connection() as connection:
         job = enqueue_embed(connection, batch_size)
-        console.print(f"queued embed job {job.id}")
-        if wait:
-            _finish(watch_job(connection, job.id))
+        follow_queued(connection, job, "embed", wait)
 
 
 def worker(
@@ -174,7 +179,7 @@ def jobs_show(job_id: str) -> None:
 def jobs_watch(job_id: str) -> None:
     """Follow a job with a progress bar until it ends."""
     with redis_connection() as connection:
-        _finish(watch_job(connection, job_id))
+        print_result(watch_job(connection, job_id))
 
 
 @jobs_app.command("recover")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from mediagateway.commands.common import console, fail, redis_connection
-from mediagateway.commands.jobs import _finish, _progress_bar, watch_job
+from mediagateway.commands.jobs import follow_queued, progress_bar
 from mediagateway.graph.errors import StoreError
 from mediagateway.jobs.queue import enqueue_train
 from mediagateway.settings import Settings
@@ -27,9 +27,7 @@ def train(
         return
     with redis_connection() as connection:
         job = enqueue_train(connection, max_epochs)
-        console.print(f"queued train job {job.id}")
-        if wait:
-            _finish(watch_job(connection, job.id))
+        follow_queued(connection, job, "train", wait)
 
 
 def _train_inline(max_epochs: int | None) -> None:
@@ -37,7 +35,7 @@ def _train_inline(max_epochs: int | None) -> None:
     from mediagateway.graph.training_graph import NotEnoughToTrain
     from mediagateway.jobs.train import run_train
 
-    with _progress_bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("train", total=None)
 
         def show(done: int, total: int | None, stage: str) -> None:

@@ -17,22 +17,20 @@ from typing import Any
 
 from mediagateway.graph import trust
 from mediagateway.graph.model import (
+    RELATIONSHIP_ROLE,
     AvailabilityWindow,
     Content,
     ContentKind,
     ContentLinks,
-    Neighbour,
     Out,
     Person,
-    VectorHit,
 )
 from mediagateway.graph.queries import Query
-from mediagateway.graph.repository import content_links
-from mediagateway.graph.store import GraphStore, VectorIndex
+from mediagateway.graph.repository import GraphRepository, content_links
+from mediagateway.graph.store import GraphStore
 
 _WORD = re.compile(r"[^\W_]+")
 MAX_KEYWORDS = 12
-_ROLES = {"ACTED_IN": "actor", "DIRECTED": "director", "WROTE": "writer"}
 
 
 def keywords(text: str) -> list[str]:
@@ -162,6 +160,7 @@ class BrowseRequest:
 class DiscoveryReads:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        self.repository = GraphRepository(store)
 
     # --- batches by id -----------------------------------------------------------------------------------------
 
@@ -194,7 +193,7 @@ class DiscoveryReads:
         rows = await self.store.read(Query.PERSON_CREDITS_BY_IDS, {"ids": list(ids)})
         found: dict[str, list[Credit]] = {}
         for row in rows:
-            credits = [Credit(role=_ROLES[c["role"]], character=c["character"], content=c["content"])
+            credits = [Credit(role=RELATIONSHIP_ROLE[c["role"]], character=c["character"], content=c["content"])
                        for c in row["credits"]]
             credits.sort(key=lambda c: (-(c.content.year or 0), c.content.id, c.role))
             found[row["id"]] = credits
@@ -207,14 +206,7 @@ class DiscoveryReads:
         rows = await self.store.read(Query.CONTENT_SIMILAR, {"id": content_id, "k": k + 1})
         return [Content.model_validate(row["content"]) for row in rows][:k]
 
-    async def neighbourhood(self, content_id: str, limit: int) -> list[Neighbour]:
-        rows = await self.store.read(Query.CONTENT_NEIGHBOURHOOD, {"id": content_id, "limit": limit})
-        return [Neighbour.model_validate(row) for row in rows]
-
     # --- search ------------------------------------------------------------------------------------------------
-
-    async def semantic(self, vector: Sequence[float], k: int) -> list[VectorHit]:
-        return await self.store.vector_search(VectorIndex.CONTENT_TEXT, vector, k)
 
     async def title_keyword(self, words: Sequence[str], k: int) -> list[TitleHit]:
         """Titles holding every word, or two words side by side: a title typed in full or in part, not every
@@ -231,7 +223,7 @@ class DiscoveryReads:
         if not phrases:
             return []
         rows = await self.store.read(Query.SEARCH_PERSON_KEYWORD, {"phrases": phrases, "people": people, "k": k})
-        return [PersonHit.model_validate({**row, "role": _ROLES[row["role"]]}) for row in rows]
+        return [PersonHit.model_validate({**row, "role": RELATIONSHIP_ROLE[row["role"]]}) for row in rows]
 
     async def passing(self, ids: Sequence[str], catalog_filter: CatalogFilter, now: int, skip: int,
                       limit: int) -> ContentPage:

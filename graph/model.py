@@ -61,6 +61,7 @@ class Role(StrEnum):
 
 
 ROLE_RELATIONSHIP = {Role.ACTOR: "ACTED_IN", Role.DIRECTOR: "DIRECTED", Role.WRITER: "WROTE"}
+RELATIONSHIP_ROLE = {relationship: str(role) for role, relationship in ROLE_RELATIONSHIP.items()}
 
 
 class PricingModel(StrEnum):

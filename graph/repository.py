@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from mediagateway.graph.errors import FieldProblem, InvalidInput
 from mediagateway.graph.model import (
     PARENT_KIND,
+    RELATIONSHIP_ROLE,
     Content,
     ContentDetail,
     ContentIn,
@@ -262,7 +263,7 @@ class GraphRepository:
         rows = await self.store.read(Query.PERSON_GET, {"id": person_id})
         if not rows:
             return None
-        credits = [{**credit, "role": _CREDIT_ROLES[credit["role"]]} for credit in rows[0]["credits"]]
+        credits = [{**credit, "role": RELATIONSHIP_ROLE[credit["role"]]} for credit in rows[0]["credits"]]
         credits.sort(key=lambda c: (-(c["content"].get("year") or 0), c["content"]["id"], c["role"]))
         return PersonDetail(person=rows[0]["person"], credits=credits)
 
@@ -346,7 +347,6 @@ class GraphRepository:
 
 
 _WATCH_SIGNALS = (Signal.WATCH_COMPLETE, Signal.WATCH_START)
-_CREDIT_ROLES = {"ACTED_IN": "actor", "DIRECTED": "director", "WROTE": "writer"}
 
 
 def content_links(links: Iterable[Mapping[str, Any]]) -> ContentLinks:
@@ -359,8 +359,8 @@ def content_links(links: Iterable[Mapping[str, Any]]) -> ContentLinks:
             genres.append(node)
         elif rel == "HAS_MOOD":
             moods.append(node)
-        elif rel in _CREDIT_ROLES:
-            credits.append({"person_id": node["id"], "name": node["name"], "role": _CREDIT_ROLES[rel],
+        elif rel in RELATIONSHIP_ROLE:
+            credits.append({"person_id": node["id"], "name": node["name"], "role": RELATIONSHIP_ROLE[rel],
                             "character": link["character"], "order": link["order"]})
         elif rel in ("SEASON_OF", "EPISODE_OF"):
             if link["outgoing"]:

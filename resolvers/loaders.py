@@ -43,7 +43,7 @@ class Loaders:
         if nearest:
             self.prime_contents(nearest)
             return nearest
-        ids = [n.content.id for n in await self.reads.neighbourhood(content_id, k)]
+        ids = [n.content.id for n in await self.reads.repository.neighbourhood(content_id, k)]
         found = await self.content.load_many(ids)
         return [c for c in found if c is not None]
 

@@ -19,10 +19,10 @@ from mediagateway.schema.errors import ClientError, InvalidArgumentError
 from mediagateway.schema.pagination import (
     DEFAULT_PAGE_SIZE,
     Connection,
-    PageInfo,
     PageRequest,
     connection,
     encode_cursor,
+    page_info,
 )
 from mediagateway.schema.recommendations import (
     Reason,
@@ -79,9 +79,7 @@ async def recommendations(
     return RecommendationConnection(
         total_count=len(edges),
         edges=edges,
-        page_info=PageInfo(has_next_page=False, has_previous_page=False,
-                           start_cursor=edges[0].cursor if edges else None,
-                           end_cursor=edges[-1].cursor if edges else None),
+        page_info=page_info(edges, len(edges), page),
         strategies=[StrategyWeight(name=name, weight=weights[name]) for name in recommender.hybrid.strategies],
     )
 

@@ -25,7 +25,7 @@ from mediagateway.graph.model import VectorHit
 from mediagateway.resolvers.context import Info
 from mediagateway.schema.arguments import checked_text
 from mediagateway.schema.catalog import content_of
-from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, PageRequest, encode_cursor
+from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, PageRequest, encode_cursor, page_info
 from mediagateway.schema.search import MatchReason, SearchConnection, SearchEdge, SearchFilter, SearchMatch
 
 SEMANTIC_CANDIDATES = 100
@@ -72,12 +72,7 @@ async def search(
     return SearchConnection(
         total_count=passing.total,
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.offset + len(edges) < passing.total,
-            has_previous_page=page.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(edges, passing.total, page),
     )
 
 
@@ -86,7 +81,7 @@ async def _semantic(info: Info, text: str) -> list[VectorHit]:
     if encoder is None:
         return []
     vector = await asyncio.to_thread(encoder.encode_one, text)
-    hits = await info.context.reads.semantic(vector, SEMANTIC_CANDIDATES)
+    hits = await info.context.reads.repository.similar_by_text(vector, SEMANTIC_CANDIDATES)
     return [hit for hit in hits if hit.score >= SEMANTIC_FLOOR]
 
 
@@ -104,10 +99,11 @@ def fuse(text: str, semantic: list[VectorHit], titles: list[TitleHit], people: l
             reason=MatchReason.SEMANTIC, detail=f"close in meaning to the query (similarity {hit.score:.2f})",
             score=round(hit.score, 4)))
     words = set(keywords(text))
-    scored_titles = sorted(titles, key=lambda t: -_share_of_words(words, t))
+    held_by = {hit.id: words & set(keywords(f"{hit.title} {hit.original_title or ''}")) for hit in titles}
+    scored_titles = sorted(titles, key=lambda t: -len(held_by[t.id]))
     for rank, hit in enumerate(scored_titles, start=1):
-        share = _share_of_words(words, hit)
-        held = sorted(words & set(keywords(f"{hit.title} {hit.original_title or ''}")))
+        held = sorted(held_by[hit.id])
+        share = round(len(held) / len(words), 4) if words else 0.0
         detail = f"title has {', '.join(repr(w) for w in held)}" if held else "title matches a query word"
         add(hit.id, MatchReason.TITLE, rank, SearchMatch(reason=MatchReason.TITLE, detail=detail, score=share),
             boost=2.0 if share == 1.0 else 1.0)
@@ -116,13 +112,6 @@ def fuse(text: str, semantic: list[VectorHit], titles: list[TitleHit], people: l
             add(content_id, MatchReason.PERSON, rank,
                 SearchMatch(reason=MatchReason.PERSON, detail=f"{hit.name} ({hit.role})", score=1.0))
     return sorted(candidates.values(), key=lambda c: (-c.score, c.id))
-
-
-def _share_of_words(words: set[str], hit: TitleHit) -> float:
-    if not words:
-        return 0.0
-    held = words & set(keywords(f"{hit.title} {hit.original_title or ''}"))
-    return round(len(held) / len(words), 4)
 
 
 def _people_by_title(people: list[PersonHit]) -> dict[str, list[PersonHit]]:

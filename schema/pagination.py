@@ -91,12 +91,17 @@ def connection(page_items: Sequence[T], total: int, page: PageRequest) -> Connec
     return Connection(
         total_count=total,
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.offset + len(edges) < total,
-            has_previous_page=page.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(edges, total, page),
+    )
+
+
+def page_info(edges: Sequence[Edge[T]], total: int, page: PageRequest) -> PageInfo:
+    """Where a page of `edges` (starting at `page.offset`) stands in a list of `total` items."""
+    return PageInfo(
+        has_next_page=page.offset + len(edges) < total,
+        has_previous_page=page.offset > 0,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
     )
 
 
