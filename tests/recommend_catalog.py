@@ -112,10 +112,17 @@ WINDOWS = [
 ]
 
 
-async def load(repo: GraphRepository) -> None:
+def _moved(rows: list[dict[str, Any]], by: int, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{**row, **{f: row[f] + by for f in fields if row.get(f) is not None}} for row in rows]
+
+
+async def load(repo: GraphRepository, now: int = NOW_MS) -> None:
+    """Everything above; with `now`, every instant moved so that `NOW_MS` falls on it (what a test served over
+    HTTP needs, since the API reads the real clock)."""
+    shift = now - NOW_MS
     await repo.upsert_platforms(PLATFORMS)
     await repo.upsert_regions(REGIONS)
     await repo.upsert_contents(TITLES)
     await repo.upsert_users(USERS)
-    await repo.upsert_interactions(INTERACTIONS)
-    await repo.upsert_windows(WINDOWS)
+    await repo.upsert_interactions(_moved(INTERACTIONS, shift, ("at",)))
+    await repo.upsert_windows(_moved(WINDOWS, shift, ("available_from", "available_until", "verified_at")))

@@ -28,22 +28,11 @@ RECOMMEND = """query Recommend($first: Int, $mood: String, $only: Boolean) {
 }"""
 
 
-def _moved(rows: list[dict[str, Any]], by: int, fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{**row, **{f: row[f] + by for f in fields if row.get(f) is not None}} for row in rows]
-
-
 @pytest.fixture(scope="module")
 async def loaded(embedded_settings: Settings) -> AsyncIterator[None]:
     runtime = await open_store(embedded_settings.model_copy(update={"graph_name": GRAPH}))
     await runtime.store.delete_all()
-    shift = int(time.time() * 1000) - catalog.NOW_MS
-    repo = runtime.repository
-    await repo.upsert_platforms(catalog.PLATFORMS)
-    await repo.upsert_regions(catalog.REGIONS)
-    await repo.upsert_contents(catalog.TITLES)
-    await repo.upsert_users(catalog.USERS)
-    await repo.upsert_interactions(_moved(catalog.INTERACTIONS, shift, ("at",)))
-    await repo.upsert_windows(_moved(catalog.WINDOWS, shift, ("available_from", "available_until", "verified_at")))
+    await catalog.load(runtime.repository, now=int(time.time() * 1000))
     yield
     await runtime.store.close()
 
