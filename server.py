@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from threadpoolctl import threadpool_limits
 
 from mediagateway.body_limit import BodySizeLimit
 from mediagateway.graph.connect import StoreRuntime, open_store
@@ -30,6 +32,7 @@ from mediagateway.graph.discovery import DiscoveryReads
 from mediagateway.graph.errors import StoreError, StoreUnavailable
 from mediagateway.observability.logs import RequestLogMiddleware, configure_logging
 from mediagateway.observability.metrics import Metrics
+from mediagateway.recommend.data import RecommendationData
 from mediagateway.recommend.service import Recommender
 from mediagateway.recommend.strategies import EmbeddingModel
 from mediagateway.resolvers.context import RequestContext, TextQueryEncoder
@@ -37,12 +40,12 @@ from mediagateway.resolvers.loaders import Loaders
 from mediagateway.resolvers.recommendations import DEV_USER_HEADER
 from mediagateway.resolvers.semantic import load_query_encoder
 from mediagateway.schema.build import build_schema
+from mediagateway.schema.errors import NotReadyError
 from mediagateway.schema.protection import decode_request_json
 from mediagateway.settings import Mode, Settings
 
 log = logging.getLogger("mediagateway.server")
 READY_CHECK_TIMEOUT_S = 3.0
-RECOMMENDER_MAX_AGE_S = 600.0
 
 
 class ServiceState:
@@ -58,7 +61,8 @@ class ServiceState:
         self._bootstrap_lock = asyncio.Lock()
         self._recommender: Recommender | None = None
         self._recommender_built_at = 0.0
-        self._recommender_lock = asyncio.Lock()
+        self._first_build: asyncio.Task[Recommender] | None = None
+        self._refresh: asyncio.Task[None] | None = None
 
     @property
     def store_runtime(self) -> StoreRuntime:
@@ -73,6 +77,7 @@ class ServiceState:
         return self.redis
 
     async def start(self) -> None:
+        threadpool_limits(self.settings.blas_threads, user_api="blas")
         self.runtime = await open_store(self.settings, bootstrap=False)
         self.redis = redis.Redis.from_url(self.runtime.redis_url, socket_connect_timeout=2, socket_timeout=5)
         self.reads = DiscoveryReads(self.runtime.store)
@@ -90,15 +95,64 @@ class ServiceState:
 
     async def recommender(self) -> Recommender:
         """The recommender, built from a snapshot of the graph (and the current GraphSAGE model, if one has been
-        trained) on first use, and again once the snapshot is older than `RECOMMENDER_MAX_AGE_S`."""
-        async with self._recommender_lock:
-            if self._recommender is None or time.monotonic() - self._recommender_built_at > RECOMMENDER_MAX_AGE_S:
-                model = await asyncio.to_thread(_current_model, self.settings)
-                self._recommender = await Recommender.build(self.store_runtime.store, model)
-                self._recommender_built_at = time.monotonic()
+        trained) on first use. A request waits for that first build `recommend_first_wait_s` at most, then is told
+        to come back; the build goes on regardless. Once the snapshot is older than `recommend_refresh_s`, a new one
+        is built in the background while the old one keeps answering, so no request waits for a rebuild."""
+        if self._recommender is None:
+            if self._first_build is None:
+                self._first_build = asyncio.create_task(self._build_first_recommender())
+            try:
+                return await asyncio.wait_for(asyncio.shield(self._first_build),
+                                              self.settings.recommend_first_wait_s)
+            except TimeoutError:
+                raise NotReadyError("recommendations are being prepared from the graph, which takes about a minute "
+                                    "on a large catalog; try again shortly") from None
+        if self._refresh is None and \
+                time.monotonic() - self._recommender_built_at > self.settings.recommend_refresh_s:
+            self._refresh = asyncio.create_task(self._refresh_recommender())
+        return self._recommender
+
+    async def _build_first_recommender(self) -> Recommender:
+        try:
+            self._recommender = await self._build_recommender()
+            self._recommender_built_at = time.monotonic()
             return self._recommender
+        finally:
+            self._first_build = None  # a failed first build is tried again by the next request
+
+    async def _build_recommender(self) -> Recommender:
+        """Built in a thread with an event loop and a store connection of its own, so that requests keep being
+        answered while it reads the graph and computes (a minute at 100,000 titles, bench/README.md)."""
+        recommender = await asyncio.to_thread(asyncio.run, self._build_recommender_apart())
+        # Hundreds of thousands of long-lived objects (every viewer's tastes): out of the garbage collector's full
+        # collections, which would otherwise walk them all every few seconds under load (a pause of tens of ms).
+        # Frozen objects are still freed by reference counting when the next build replaces them.
+        gc.freeze()
+        return recommender
+
+    async def _build_recommender_apart(self) -> Recommender:
+        model = _current_model(self.settings)
+        runtime = await open_store(self.settings, bootstrap=False)
+        try:
+            data = await RecommendationData.load(runtime.store)
+        finally:
+            await runtime.close()
+        return Recommender.of(self.store_runtime.store, data, model,
+                              collaborative=self.settings.recommend_collaborative)
+
+    async def _refresh_recommender(self) -> None:
+        try:
+            self._recommender = await self._build_recommender()
+        except Exception:  # the old snapshot keeps serving; the next request past the age tries again
+            log.exception("rebuilding the recommender failed")
+        finally:
+            self._recommender_built_at = time.monotonic()
+            self._refresh = None
 
     async def stop(self) -> None:
+        for task in (self._first_build, self._refresh):
+            if task is not None:
+                task.cancel()
         if self.redis is not None:
             self.redis.close()
         if self.runtime is not None:

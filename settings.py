@@ -25,6 +25,13 @@ class Mode(StrEnum):
     PRODUCTION = "production"
 
 
+class CollaborativeSource(StrEnum):
+    """Where the live collaborative strategy reads other viewers' interactions (recommend/service.py)."""
+
+    SNAPSHOT = "snapshot"
+    CYPHER = "cypher"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MG_", env_file=".env", extra="ignore")
 
@@ -83,6 +90,17 @@ class Settings(BaseSettings):
         description="most list items a document may ask for: the sum over its paged lists of each page size times "
         "the page sizes around it (schema/protection.py)",
     )
+
+    blas_threads: int = Field(1, gt=0, description=(
+        "threads of the API process's linear algebra (recommendations): its products are small, and idle BLAS "
+        "threads spin, taking cores from the store and the event loop (bench/README.md)"))
+    recommend_collaborative: CollaborativeSource = Field(CollaborativeSource.SNAPSHOT, description=(
+        "snapshot: other viewers' interactions from the recommender's snapshot, a few ms a request; cypher: the "
+        "walk over the live graph, fresh to the second but hundreds of ms at 100,000 titles (bench/README.md)"))
+    recommend_refresh_s: float = Field(600.0, gt=0, description=(
+        "the recommender's snapshot of the graph is rebuilt in the background once it is this old"))
+    recommend_first_wait_s: float = Field(5.0, ge=0, description=(
+        "how long a request waits for the first build of the recommender before it is told to try again"))
 
     @property
     def model_cache(self) -> Path:

@@ -85,7 +85,8 @@ from mediagateway.ingest.generate import (
     weighted,
     zipf_rank,
 )
-from mediagateway.settings import Settings
+from mediagateway.resolvers.recommendations import DEV_USER_HEADER
+from mediagateway.settings import Mode, Settings
 
 # --- the GraphQL documents ---------------------------------------------------------------------------------------
 
@@ -128,7 +129,23 @@ query TitlePage($id: ID!) {
 }
 """ + WINDOW_FRAGMENT
 
+RECOMMEND_DOCUMENT = """
+query Recommendations($first: Int) {
+  recommendations(first: $first) {
+    totalCount
+    strategies { name weight }
+    edges {
+      score explanation
+      reasons { kind text }
+      platforms { id name }
+      node { id kind title year runtimeMinutes genres { nodes { id name } } }
+    }
+  }
+}
+"""
+
 SEARCH_RESULTS = 20
+RECOMMENDATIONS = 20
 TITLE_REQUESTS = 2_000  # distinct title pages asked for, in turn
 RATES = [50, 100, 150, 200, 300, 400, 500, 600, 800]
 INTERACTION_DAYS = 30  # interactions fall in the days before loading: trending lists look at recent ones
@@ -139,6 +156,11 @@ STORE_STARTUP_TIMEOUT_S = 900.0
 
 SEARCH_P50_MS, SEARCH_P99_MS, SEARCH_TARGET_RATE = 15.0, 50.0, 50.0
 TITLE_P50_MS = 10.0
+RECOMMEND_P50_MS, RECOMMEND_P99_MS = 30.0, 80.0
+RECOMMEND_RATE = 20.0
+# The first recommendation starts building the recommender from a snapshot of the graph: about a minute at 100,000
+# titles, during which the API answers NOT_READY.
+RECOMMENDER_BUILD_TIMEOUT_S = 600.0
 MAX_P99_MS = 100.0
 MAX_RATE_AIM = 300
 
@@ -293,11 +315,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_environment(settings: Settings) -> dict[str, str]:
+def server_environment(settings: Settings, mode: Mode) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("MG_")}
-    env.update(MG_BACKEND="embedded", MG_DATA_DIR=str(settings.data_dir), MG_GRAPH_NAME=settings.graph_name)
-    if "mode" in Settings.model_fields:
-        env["MG_MODE"] = "production"
+    env.update(MG_BACKEND="embedded", MG_DATA_DIR=str(settings.data_dir), MG_GRAPH_NAME=settings.graph_name,
+               MG_MODE=mode.value)
     return env
 
 
@@ -313,7 +334,8 @@ class ApiServer:
 
 
 @contextlib.contextmanager
-def api_server(settings: Settings, log: Path, timeout_s: float = 120) -> Iterator[ApiServer]:
+def api_server(settings: Settings, log: Path, mode: Mode = Mode.PRODUCTION, timeout_s: float = 120
+               ) -> Iterator[ApiServer]:
     """The API under uvicorn on a free loopback port, once /ready answers 200; stopped on exit."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "mediagateway.server:create_app", "--factory",
@@ -322,7 +344,7 @@ def api_server(settings: Settings, log: Path, timeout_s: float = 120) -> Iterato
     if instance is None:
         raise RuntimeError("the embedded store is not running")
     with open(log, "ab") as output:
-        process = subprocess.Popen(command, env=server_environment(settings), cwd=REPOSITORY_ROOT,
+        process = subprocess.Popen(command, env=server_environment(settings, mode), cwd=REPOSITORY_ROOT,
                                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -398,6 +420,7 @@ SEARCH_FILTERS: tuple[Callable[[random.Random], dict[str, Any]], ...] = (
 class Workload:
     document: str
     variables: list[dict[str, Any]]  # one request each, sent in turn
+    headers: list[dict[str, str]] | None = None  # each request's own headers (the viewer), beside `variables`
 
 
 def search_workload(seed: int, phrases: int) -> Workload:
@@ -415,6 +438,15 @@ def search_workload(seed: int, phrases: int) -> Workload:
 def title_workload(titles: int, seed: int, count: int = TITLE_REQUESTS) -> Workload:
     rng = random.Random(seed)
     return Workload(TITLE_DOCUMENT, [{"id": content_id(rng.randrange(titles))} for _ in range(count)])
+
+
+def recommend_workload(users: int, seed: int, count: int = TITLE_REQUESTS) -> Workload:
+    """Random viewers of the loaded ones, each named by the development header (the API's only way until sign-in
+    exists, so this workload runs against an API in development mode)."""
+    rng = random.Random(seed)
+    viewers = [user_id(rng.randrange(users)) for _ in range(count)]
+    return Workload(RECOMMEND_DOCUMENT, [{"first": RECOMMENDATIONS}] * count,
+                    [{DEV_USER_HEADER: viewer} for viewer in viewers])
 
 
 # --- the load generator (its own process) ------------------------------------------------------------------------
@@ -509,13 +541,13 @@ class Sender:
     gate: asyncio.Semaphore
     timeout_s: float
 
-    async def send(self, body: bytes, due: float) -> Outcome:
+    async def send(self, body: bytes, headers: dict[str, str], due: float) -> Outcome:
         """One request; an error if not answered within `timeout_s` of when it was due."""
         now = time.perf_counter()
         deadline = asyncio.get_running_loop().time() + (due + self.timeout_s - now)
         try:
             async with asyncio.timeout_at(deadline), self.gate:
-                async with self.client.post(self.url, data=body, headers=JSON_HEADERS) as response:
+                async with self.client.post(self.url, data=body, headers=headers) as response:
                     answer, error = judge(response.status, await response.read())
         except TimeoutError:
             answer, error = Answer.ERROR, f"no answer within {self.timeout_s:g} s of when it was due"
@@ -528,6 +560,7 @@ async def generate_load(plan: LoadPlan) -> LoadResult:
     """Send request i at start + i / rate, whatever became of the earlier ones; wait for every answer."""
     bodies = [json.dumps({"query": plan.workload.document, "variables": variables}).encode()
               for variables in plan.workload.variables]
+    headers = [{**JSON_HEADERS, **extra} for extra in plan.workload.headers or [{}]]
     total = round((plan.warmup_s + plan.duration_s) * plan.rate)
     connector = aiohttp.TCPConnector(limit=plan.connections)
     async with aiohttp.ClientSession(connector=connector) as client:
@@ -539,7 +572,8 @@ async def generate_load(plan: LoadPlan) -> LoadResult:
             due = start + number / plan.rate
             if (delay := due - time.perf_counter()) > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(sender.send(bodies[number % len(bodies)], due)))
+            tasks.append(asyncio.create_task(sender.send(bodies[number % len(bodies)],
+                                                         headers[number % len(headers)], due)))
         outcomes = await asyncio.gather(*tasks)
     counted = outcomes[round(plan.warmup_s * plan.rate):]
     errors = [o.error for o in counted if o.answer is Answer.ERROR]
@@ -664,9 +698,39 @@ def bench_max(server: ApiServer, args: argparse.Namespace, report: Report) -> No
                f">= {MAX_RATE_AIM}/s (aim)", held is not None and held >= MAX_RATE_AIM)
 
 
-WORKLOADS: dict[str, Callable[[ApiServer, argparse.Namespace, Report], None]] = {
-    "search": bench_search, "title": bench_title, "max": bench_max,
-}
+def wait_for_recommender(server: ApiServer, workload: Workload) -> None:
+    """Ask until the API has built its recommender (it answers NOT_READY until then)."""
+    body = {"query": workload.document, "variables": workload.variables[0]}
+    headers = workload.headers[0] if workload.headers else {}
+    deadline = time.monotonic() + RECOMMENDER_BUILD_TIMEOUT_S
+    while True:
+        response = httpx.post(server.url, json=body, headers=headers, timeout=60)
+        answer, error = judge(response.status_code, response.content)
+        if answer is not Answer.ERROR:
+            return
+        if "NOT_READY" not in response.text or time.monotonic() > deadline:
+            raise RuntimeError(f"the first recommendation failed: {error}")
+        time.sleep(1)
+
+
+def bench_recommend(server: ApiServer, args: argparse.Namespace, report: Report) -> None:
+    workload = recommend_workload(args.users, args.seed)
+    started = time.perf_counter()
+    wait_for_recommender(server, workload)
+    report.add("recommend", "first answer: the recommender built (s)", f"{time.perf_counter() - started:.1f}")
+    m = measure(server, workload, args.recommend_rate, args)
+    report_run(report, "recommend", m)
+    latency, clean = m.result.latency_ms, m.result.errors == 0
+    report.add("recommend", "p50 (ms)", f"{latency.p50:.1f}", f"<= {RECOMMEND_P50_MS:g} ms",
+               clean and latency.p50 <= RECOMMEND_P50_MS)
+    report.add("recommend", "p99 (ms)", f"{latency.p99:.1f}", f"<= {RECOMMEND_P99_MS:g} ms",
+               clean and latency.p99 <= RECOMMEND_P99_MS)
+
+
+Bench = Callable[[ApiServer, argparse.Namespace, Report], None]
+WORKLOADS: dict[str, Bench] = {"search": bench_search, "title": bench_title, "max": bench_max}
+# Recommendations name their viewer by the development header, so they run against an API in development mode.
+DEVELOPMENT_WORKLOADS: dict[str, Bench] = {"recommend": bench_recommend}
 
 
 # --- main --------------------------------------------------------------------------------------------------------
@@ -676,11 +740,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--titles", type=int, default=100_000, help="titles in the generated catalog")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--users", type=int, default=1_000, help="viewers with recent interactions")
+    parser.add_argument("--users", type=int, default=10_000, help="viewers with recent interactions")
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="keep the loaded store in DIR between runs (loaded only if DIR holds no complete load)")
-    parser.add_argument("--workload", choices=[*WORKLOADS, "all"], default="all")
+    parser.add_argument("--workload", choices=[*WORKLOADS, *DEVELOPMENT_WORKLOADS, "all"], default="all")
     parser.add_argument("--rate", type=float, default=50, help="requests/s of the search and title workloads")
+    parser.add_argument("--recommend-rate", type=float, default=RECOMMEND_RATE,
+                        help="requests/s of the recommend workload")
     parser.add_argument("--rates", type=float, nargs="+", default=RATES, help="the rates the max workload climbs")
     parser.add_argument("--duration", type=float, default=30, help="seconds counted per run")
     parser.add_argument("--warmup", type=float, default=5, help="seconds sent before counting, per run")
@@ -703,10 +769,12 @@ def run(args: argparse.Namespace, bench_dir: Path, report: Report) -> None:
     try:
         wanted = Loaded(args.titles, args.seed, args.users, as_of_ms=int(time.time() * 1000))
         uvloop.run(prepare_store(settings, bench_dir / "loaded.json", wanted, report))
-        with api_server(settings, bench_dir / "api.log") as server:
-            for name, workload in WORKLOADS.items():
-                if args.workload in (name, "all"):
-                    workload(server, args, report)
+        for mode, workloads in ((Mode.PRODUCTION, WORKLOADS), (Mode.DEVELOPMENT, DEVELOPMENT_WORKLOADS)):
+            chosen = [bench for name, bench in workloads.items() if args.workload in (name, "all")]
+            if chosen:
+                with api_server(settings, bench_dir / "api.log", mode) as server:
+                    for bench in chosen:
+                        bench(server, args, report)
     finally:
         if started:
             store.stop()

@@ -104,7 +104,6 @@ class Query(StrEnum):
     RECOMMEND_CO_OCCURRENCE_BECAUSE = "recommend/co_occurrence_because"
     RECOMMEND_AVAILABLE = "recommend/available"
     RECOMMEND_EXPLAIN_PEOPLE = "recommend/explain_people"
-    RECOMMEND_EXPLAIN_CO_VIEWERS = "recommend/explain_co_viewers"
     # --- administration ---
     EXISTING_CONSTRAINTS = "schema/existing_constraints"
     PING = "admin/ping"

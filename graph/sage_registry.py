@@ -12,9 +12,12 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mediagateway.graph.sage import SageModel
 from mediagateway.settings import Settings
+
+if TYPE_CHECKING:  # imported when a model is loaded: the API without a trained model does without torch
+    from mediagateway.graph.sage import SageModel
 
 CURRENT = "current"
 DEFAULT_KEEP = 3
@@ -57,7 +60,11 @@ class ModelRegistry:
     def load_current(self) -> SageModel | None:
         """The current model, or None before the first training has finished."""
         version = self.current_version()
-        return None if version is None else SageModel.load(self.path_of(version))
+        if version is None:
+            return None
+        from mediagateway.graph.sage import SageModel
+
+        return SageModel.load(self.path_of(version))
 
     def add(self, model: SageModel) -> Path:
         """Save `model` as a new version; it is not current until `make_current`."""

@@ -294,16 +294,16 @@ class Lineup:
 
 
 def build_lineup(data: RecommendationData, model: EmbeddingModel | None, baselines: bool) -> Lineup:
-    popularity = PopularityStrategy(data)
+    popularity, content = PopularityStrategy(data), ContentStrategy(data)
     strategies: dict[str, Strategy] = {
         "collaborative": CollaborativeStrategy(data),
-        "content": ContentStrategy(data),
+        "content": content,
         "context": ContextStrategy(data, popularity),
     }
     gnn = GnnStrategy(model, data) if model is not None else None
     if gnn is not None:
         strategies["gnn"] = gnn
-    vectors = TitleVectors.of(data, gnn.title_vectors if gnn is not None else None)
+    vectors = TitleVectors(data.catalog.ids, gnn.title_vectors if gnn is not None else content.features)
     lineup = Lineup(strategies, popularity, vectors)
     if baselines:
         lineup.baselines = {"item_knn": ItemKnnStrategy(data), "most_popular": MostPopularStrategy(data)}

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mediagateway.recommend.context import ViewingContext
-from mediagateway.recommend.data import RecommendationData, Viewer
+from mediagateway.recommend.data import Viewer
 from mediagateway.recommend.strategies import (
     PopularityStrategy,
     Reason,
@@ -31,7 +31,6 @@ from mediagateway.recommend.strategies import (
     Scored,
     Strategy,
     check_k,
-    content_features,
 )
 
 RRF_K = 60
@@ -85,23 +84,26 @@ DEFAULT_WEIGHTS = FusionWeights()
 
 
 def reciprocal_rank_fusion(rankings: Mapping[str, Sequence[Scored]], weights: Mapping[str, float],
-                           k: int = RRF_K) -> list[Scored]:
-    """The fused ranking, best first (ties by title id). Each title keeps the reasons of the strategies that ranked
-    it, the largest contribution's first."""
+                           k: int = RRF_K, limit: int | None = None) -> list[Scored]:
+    """The fused ranking, best first (ties by title id), the first `limit` of it when given. Each title keeps the
+    reasons of the strategies that ranked it, the largest contribution's first."""
     if k < 0:
         raise ValueError(f"the fusion's k must not be negative, got {k}")
     totals: dict[str, float] = {}
-    reasons: dict[str, list[tuple[float, Reason]]] = {}
     for name, ranking in rankings.items():
         weight = weights.get(name, 0.0)
-        if weight <= 0:
-            continue
-        for rank, scored in enumerate(ranking, start=1):
-            share = weight / (k + rank)
-            totals[scored.title_id] = totals.get(scored.title_id, 0.0) + share
-            reasons.setdefault(scored.title_id, []).extend((share, reason) for reason in scored.reasons)
-    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-    return [Scored(title_id, total, _by_share(reasons.get(title_id, []))) for title_id, total in ranked]
+        if weight > 0:
+            for rank, scored in enumerate(ranking, start=1):
+                totals[scored.title_id] = totals.get(scored.title_id, 0.0) + weight / (k + rank)
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    reasons: dict[str, list[tuple[float, Reason]]] = {title_id: [] for title_id, _ in ranked}
+    for name, ranking in rankings.items():
+        weight = weights.get(name, 0.0)
+        if weight > 0:
+            for rank, scored in enumerate(ranking, start=1):
+                if (kept := reasons.get(scored.title_id)) is not None:
+                    kept.extend((weight / (k + rank), reason) for reason in scored.reasons)
+    return [Scored(title_id, total, _by_share(reasons[title_id])) for title_id, total in ranked]
 
 
 def _by_share(shares: list[tuple[float, Reason]]) -> tuple[Reason, ...]:
@@ -118,14 +120,10 @@ class TitleVectors:
         if len(ids) != vectors.shape[0]:
             raise ValueError(f"title vectors: {len(ids)} ids for {vectors.shape[0]} vectors")
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        self.vectors = np.divide(vectors, norms, out=np.zeros_like(vectors, dtype=np.float64), where=norms > 0)
+        unit = bool(np.allclose(norms[norms > 0], 1.0))  # the content features are: no copy of 300 MB then
+        self.vectors = vectors if unit else np.divide(vectors, norms, out=np.zeros_like(vectors, dtype=np.float64),
+                                                      where=norms > 0)
         self.index = {title_id: row for row, title_id in enumerate(ids)}
-
-    @classmethod
-    def of(cls, data: RecommendationData, model_vectors: npt.NDArray[np.float64] | None = None) -> TitleVectors:
-        """The model's title vectors (rows in catalog order) when there are some, else the content features."""
-        vectors = model_vectors if model_vectors is not None else content_features(data)
-        return cls(data.catalog.ids, vectors)
 
     def similarities(self, title_ids: Sequence[str]) -> npt.NDArray[np.float64]:
         rows = np.zeros((len(title_ids), self.vectors.shape[1]), dtype=np.float64)
@@ -198,15 +196,23 @@ class HybridStrategy:
         ranked = self.fuse(await self.rankings(viewer, context), size)
         return ranked or await self.cold_start(viewer, context, size, NOTHING_TO_GO_ON)
 
+    async def fused(self, viewer: Viewer, context: ViewingContext) -> list[Scored]:
+        """Every title the strategies rank, fused by reciprocal rank, best first, not yet diversified: the live
+        service filters them first (recommend/service.py)."""
+        return reciprocal_rank_fusion(await self.rankings(viewer, context), self.weights.as_dict(), self.rrf_k)
+
     def fuse(self, rankings: Mapping[str, Sequence[Scored]], size: int, weights: FusionWeights | None = None
              ) -> list[Scored]:
-        """The lists fused by reciprocal rank (with `weights`, else the hybrid's), the best `max(size, pool)`
-        diversified by MMR, then the rest."""
-        fused = reciprocal_rank_fusion(rankings, (weights or self.weights).as_dict(), self.rrf_k)
-        candidates = fused[: max(size, self.pool)]
-        diversified = maximal_marginal_relevance(
-            candidates, self.vectors.similarities([c.title_id for c in candidates]), self.mmr_lambda)
-        return diversified + fused[len(candidates):]
+        """The best `max(size, pool)` of the lists fused by reciprocal rank (with `weights`, else the hybrid's),
+        diversified."""
+        return self.diversify(reciprocal_rank_fusion(rankings, (weights or self.weights).as_dict(), self.rrf_k,
+                                                     limit=max(size, self.pool)), size)
+
+    def diversify(self, candidates: Sequence[Scored], size: int) -> list[Scored]:
+        """The best `max(size, pool)` of the candidates, reordered by maximal marginal relevance."""
+        best = candidates[: max(size, self.pool)]
+        return maximal_marginal_relevance(best, self.vectors.similarities([c.title_id for c in best]),
+                                          self.mmr_lambda)
 
     async def cold_start(self, viewer: Viewer, context: ViewingContext, size: int, why: Reason) -> list[Scored]:
         popular = await self.popularity.recommend(viewer, size, context)

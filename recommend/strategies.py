@@ -32,7 +32,7 @@ from scipy import sparse
 from mediagateway.graph.queries import Query
 from mediagateway.graph.store import GraphStore
 from mediagateway.ingest.normalise import GENRES, MOODS
-from mediagateway.recommend.context import RULES, Rule, TitleTraits, ViewingContext, fit
+from mediagateway.recommend.context import RULES, Fit, Rule, TitleTraits, ViewingContext, fit
 from mediagateway.recommend.data import (
     RECOMMENDABLE_KINDS,
     Floats,
@@ -43,6 +43,7 @@ from mediagateway.recommend.data import (
 )
 
 MAX_K = 1_000
+MAX_KEPT_FITS = 64
 DAY_MS = 86_400_000
 Mask = npt.NDArray[np.bool_]
 
@@ -201,6 +202,14 @@ def content_features(data: RecommendationData, decade_weight: float = 1.0) -> Fl
     return _unit_rows(np.hstack(blocks))
 
 
+def _principal_projection(features: Floats, dimensions: int) -> tuple[Floats, npt.NDArray[np.float32]]:
+    """The first `dimensions` principal directions of the rows (uncentred, as cosine scoring is), as a [features,
+    dimensions] basis, and the rows projected on it in float32."""
+    _, vectors = np.linalg.eigh(features.T @ features)
+    basis = np.ascontiguousarray(vectors[:, ::-1][:, :dimensions])
+    return basis, (features @ basis).astype(np.float32)
+
+
 def _term_matrix(terms: Sequence[Sequence[str]], rarity: bool = True) -> Floats:
     vocabulary = {term: column for column, term in enumerate(sorted({t for row in terms for t in row}))}
     matrix = np.zeros((len(terms), len(vocabulary)), dtype=np.float64)
@@ -217,14 +226,32 @@ def _unit_rows(matrix: Floats) -> Floats:
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
 
+EXACT_CONTENT_UP_TO = 20_000  # titles; above this, the content strategy scores a shortlist exactly
+SHORTLIST_DIMENSIONS = 96
+SHORTLIST_FACTOR = 4
+
+
 class ContentStrategy:
+    """Scores every title by the cosine of its features with the sum of the viewer's liked titles' features (weighted
+    by evidence), times a mild popularity prior.
+
+    On a large catalog, one pass over every title's full features (100,000 x 420 doubles) is 16 ms a request, so the
+    pass over every title uses the features projected on their first `SHORTLIST_DIMENSIONS` principal directions (in
+    float32, 38 MB at 100,000 titles), and only a shortlist `SHORTLIST_FACTOR` times as long as asked for is scored
+    exactly. Up to `EXACT_CONTENT_UP_TO` titles (MovieLens' 9,742, so the evaluation) every title is scored exactly."""
+
     name = "content"
 
-    def __init__(self, data: RecommendationData, popularity_prior: float = 0.5, decade_weight: float = 1.0) -> None:
+    def __init__(self, data: RecommendationData, popularity_prior: float = 0.5, decade_weight: float = 1.0,
+                 exact_up_to: int = EXACT_CONTENT_UP_TO) -> None:
         self.data = data
         self.features = content_features(data, decade_weight)
         viewers = np.bincount(data.pair_titles, minlength=len(data.catalog)).astype(np.float64)
         self._prior = (1 + np.log1p(viewers)) ** popularity_prior
+        self._basis: Floats | None = None
+        self._projected: npt.NDArray[np.float32] | None = None
+        if len(data.catalog) > exact_up_to:
+            self._basis, self._projected = _principal_projection(self.features, SHORTLIST_DIMENSIONS)
 
     async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
@@ -234,9 +261,17 @@ class ContentStrategy:
         if not rows.size:
             return []
         liked = self.features[rows]
-        similarity = self.features @ (weights @ liked)
-        scores = similarity * self._prior
-        best = best_rows(scores, k, self.data.allowed(viewer))
+        taste = weights @ liked
+        allowed = self.data.allowed(viewer)
+        if self._basis is None or self._projected is None:
+            scores = (self.features @ taste) * self._prior
+            best = best_rows(scores, k, allowed)
+        else:
+            rough = (self._projected @ (taste @ self._basis).astype(np.float32)) * self._prior
+            shortlist = np.sort(best_rows(rough, SHORTLIST_FACTOR * k, allowed))  # in row order: ties as exact
+            scores = np.zeros(len(self.data.catalog), dtype=np.float64)
+            scores[shortlist] = (self.features[shortlist] @ taste) * self._prior[shortlist]
+            best = shortlist[best_rows(scores[shortlist], k, np.ones(shortlist.size, dtype=bool))]
         nearest = rows[np.argmax((liked @ self.features[best].T) * weights[:, None], axis=0)] if best.size else best
         return [Scored(self.data.catalog.ids[row], float(scores[row]), (self._reason(row, seed),))
                 for row, seed in zip(best, nearest, strict=True)]
@@ -323,25 +358,30 @@ class PopularityStrategy:
         self._at = data.pair_at[engaged][order]
         self._titles = data.pair_titles[engaged][order]
         self._engagement = data.pair_engagement[engaged][order]
-        self._cached: tuple[int, Floats] | None = None
+        self._cached: tuple[int, int, Floats] | None = None
+        self._viewers: tuple[tuple[int, int], npt.NDArray[np.int64]] | None = None
 
     def now(self, context: ViewingContext) -> int:
         return context.now_ms if context.now_ms is not None else self.data.latest_at
 
     def scores_at(self, now_ms: int) -> Floats:
-        """Each title's engagement up to `now_ms`, halved every half-life before it."""
-        if self._cached is None or self._cached[0] != now_ms:
-            past = int(np.searchsorted(self._at, now_ms, side="right"))
+        """Each title's engagement up to `now_ms`, halved every half-life before it. Between two interactions every
+        counted one decays by the same factor, so the sums are computed once per set of interactions counted and
+        scaled to the moment asked about."""
+        past = int(np.searchsorted(self._at, now_ms, side="right"))
+        if self._cached is None or self._cached[0] != past:
             decay = np.exp2(-(now_ms - self._at[:past]) / self.half_life_ms)
-            scores = np.bincount(self._titles[:past], weights=self._engagement[:past] * decay,
-                                 minlength=len(self.data.catalog))
-            self._cached = (now_ms, scores)
-        return self._cached[1]
+            self._cached = (past, now_ms, np.bincount(self._titles[:past], weights=self._engagement[:past] * decay,
+                                                      minlength=len(self.data.catalog)))
+        _, computed_at, scores = self._cached
+        return scores * np.exp2(-(now_ms - computed_at) / self.half_life_ms)
 
     def viewers_in_year_before(self, now_ms: int) -> npt.NDArray[np.int64]:
-        first = int(np.searchsorted(self._at, now_ms - 365 * DAY_MS, side="right"))
-        last = int(np.searchsorted(self._at, now_ms, side="right"))
-        return np.bincount(self._titles[first:last], minlength=len(self.data.catalog))
+        span = (int(np.searchsorted(self._at, now_ms - 365 * DAY_MS, side="right")),
+                int(np.searchsorted(self._at, now_ms, side="right")))
+        if self._viewers is None or self._viewers[0] != span:
+            self._viewers = (span, np.bincount(self._titles[span[0]:span[1]], minlength=len(self.data.catalog)))
+        return self._viewers[1]
 
     def reason(self, viewers: int) -> Reason:
         if viewers:
@@ -368,11 +408,21 @@ class ContextStrategy:
                  ) -> None:
         self.data, self.popularity, self.rules = data, popularity, tuple(rules)
         self.traits = TitleTraits(data.catalog)
+        self._fits: dict[tuple[Any, ...], Fit] = {}
+
+    def _fit(self, context: ViewingContext) -> Fit:
+        """The fit of every title, kept per set of rules that fire (and mood): a handful of them in practice."""
+        key = (tuple(rule.fires(context) for rule in self.rules), context.mood)
+        if key not in self._fits:
+            if len(self._fits) >= MAX_KEPT_FITS:
+                self._fits.clear()
+            self._fits[key] = fit(self.traits, context, self.rules)
+        return self._fits[key]
 
     async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
         now = self.popularity.now(context)
-        fitted = fit(self.traits, context, self.rules)
+        fitted = self._fit(context)
         scores = self.popularity.scores_at(now) * fitted.factors
         best = best_rows(scores, k, self.data.allowed(viewer))
         viewers = self.popularity.viewers_in_year_before(now)

@@ -28,3 +28,9 @@ class InvalidArgumentError(ClientError):
     def __init__(self, argument: str, problem: str) -> None:
         super().__init__(f"{argument}: {problem}")
         self.argument = argument
+
+
+class NotReadyError(ClientError):
+    """Something the service prepares once after it starts is not ready yet; the message says when to try again."""
+
+    code = "NOT_READY"

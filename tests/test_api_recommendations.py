@@ -117,3 +117,22 @@ def test_the_development_header_is_ignored_in_production(loaded: None, embedded_
         response = httpx.post(f"{base}/graphql", json={"query": RECOMMEND}, headers={"X-Dev-User-Id": "user:ana"},
                               timeout=60)
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_until_the_first_build_is_ready_a_viewer_is_told_to_come_back(loaded: None,
+                                                                            embedded_settings: Settings) -> None:
+    with serving(embedded_settings, GRAPH, MG_RECOMMEND_FIRST_WAIT_S="0") as base:
+        early = await recommend_error(base, "user:ana")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                later = await recommend(base, "user:ana")
+                break
+            except TransportQueryError as exc:
+                assert exc.errors and exc.errors[0]["extensions"]["code"] == "NOT_READY"
+                assert time.monotonic() < deadline, "the recommender was never built"
+                time.sleep(0.2)
+
+    assert early["extensions"]["code"] == "NOT_READY"
+    assert "try again shortly" in early["message"]
+    assert later["totalCount"] > 0

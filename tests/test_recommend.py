@@ -11,7 +11,7 @@ import pytest
 from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.recommend.context import ViewingContext
-from mediagateway.recommend.data import NotEnoughData, RecommendationData, Viewer
+from mediagateway.recommend.data import Catalog, NotEnoughData, RecommendationData, Taste, TitleFacts, Viewer
 from mediagateway.recommend.hybrid import (
     FusionWeights,
     HybridStrategy,
@@ -32,6 +32,7 @@ from mediagateway.recommend.strategies import (
     Reason,
     ReasonKind,
     Scored,
+    content_features,
 )
 
 from . import recommend_catalog as catalog
@@ -159,6 +160,25 @@ async def test_content_uses_text_embeddings_when_titles_have_them(repo: GraphRep
     assert data.catalog.text_vectors is not None
     assert by_genres.index("title:cars") < by_genres.index("title:airplane")  # three genres shared against one
     assert with_text.index("title:airplane") < with_text.index("title:cars")  # Airplane!'s text is Toy Story's
+
+
+async def test_content_on_a_large_catalog_scores_a_shortlist_and_finds_nearly_what_scoring_every_title_finds(
+        ) -> None:
+    rng = np.random.default_rng(7)
+    themes = rng.normal(size=(40, 384))
+    titles = [TitleFacts(f"t{n:05d}", genres=(f"g{n % 12}",), year=1950 + n % 70,
+                         text_embedding=tuple(themes[n % 40] + 0.6 * rng.normal(size=384)))
+              for n in range(3_000)]
+    viewers = [Viewer(f"v{n}", {f"t{t:05d}": Taste(engagement=1.0, evidence=1.0, at=0)
+                                for t in rng.choice(3_000, size=8, replace=False)}) for n in range(30)]
+    data = RecommendationData(Catalog(titles), viewers)
+    exact, shortlisted = ContentStrategy(data), ContentStrategy(data, exact_up_to=1_000)
+
+    overlaps = [len(set(ids(await exact.recommend(v, 50, NOW))) & set(ids(await shortlisted.recommend(v, 50, NOW))))
+                for v in viewers]
+
+    assert shortlisted._basis is not None and exact._basis is None
+    assert min(overlaps) >= 45 and sum(overlaps) / len(overlaps) >= 48
 
 
 # --- GraphSAGE adapter -------------------------------------------------------------------------------------------
@@ -362,7 +382,7 @@ async def test_hybrid_fuses_diversifies_and_falls_back_to_popularity(repo: Graph
     data = await loaded(repo)
     popularity = PopularityStrategy(data)
     strategies = [CollaborativeStrategy(data), ContentStrategy(data), ContextStrategy(data, popularity)]
-    hybrid = HybridStrategy(strategies, popularity, TitleVectors.of(data))
+    hybrid = HybridStrategy(strategies, popularity, TitleVectors(data.catalog.ids, content_features(data)))
     ana = data.viewer("user:ana")
 
     results = await hybrid.recommend(ana, 5, NOW)
@@ -426,6 +446,22 @@ async def test_only_subscriptions_and_another_region(repo: GraphRepository) -> N
     assert sorted(r.title_id for r in subscribed) == ["title:airplane", "title:collateral"]
     assert [r.title_id for r in in_britain] == ["title:cars"]
     assert in_britain[0].explanation.endswith("on your StreamFlix")
+
+
+async def test_titles_are_filtered_before_they_are_diversified(repo: GraphRepository) -> None:
+    await catalog.load(repo)
+    built = await Recommender.build(repo.store)
+    hybrid = built.hybrid
+    recommender = Recommender(repo.store, built.data, HybridStrategy(
+        list(hybrid.strategies.values()), hybrid.popularity, hybrid.vectors, pool=1))
+    filtered: list[str] = []
+    repo.store.add_observer(lambda name, seconds, ok: filtered.append(name) if name == "recommend/available" else None)
+
+    in_britain = await recommender.recommend("user:ana", RecommendationRequest(k=1, context=NOW, region_id="GB"))
+
+    # diversifying only the best fused title (The Insider) first would leave nothing in Britain; Cars is fifth
+    assert [r.title_id for r in in_britain] == ["title:cars"]
+    assert len(filtered) == 1
 
 
 async def test_what_a_viewer_just_watched_is_left_out_at_once(repo: GraphRepository) -> None:
