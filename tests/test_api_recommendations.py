@@ -136,3 +136,34 @@ async def test_until_the_first_build_is_ready_a_viewer_is_told_to_come_back(load
     assert early["extensions"]["code"] == "NOT_READY"
     assert "try again shortly" in early["message"]
     assert later["totalCount"] > 0
+
+
+def explanation_of(result: dict[str, Any], title_id: str) -> str:
+    explanation: str = next(edge["explanation"] for edge in result["edges"] if edge["node"]["id"] == title_id)
+    return explanation
+
+
+async def test_other_viewers_news_reaches_recommendations_once_the_snapshot_is_rebuilt(
+        embedded_settings: Settings) -> None:
+    graph = "recommendation_refresh_tests"
+    runtime = await open_store(embedded_settings.model_copy(update={"graph_name": graph}))
+    now = int(time.time() * 1000)
+    try:
+        await runtime.store.delete_all()
+        await catalog.load(runtime.repository, now=now)
+        with serving(embedded_settings, graph, MG_RECOMMEND_REFRESH_S="1") as base:
+            before = explanation_of(await recommend(base, "user:ana"), "title:godfather")
+            await runtime.repository.upsert_users([{"id": "user:zoe", "region_id": "US"}])
+            await runtime.repository.upsert_interactions([
+                {"user_id": "user:zoe", "content_id": f"title:{title}", "signal": "rating", "rating": 5.0,
+                 "at": now - 60_000} for title in ("heat", "godfather")])
+            deadline = time.monotonic() + 60
+            while "(3 viewers)" not in (after := explanation_of(await recommend(base, "user:ana"), "title:godfather")):
+                assert time.monotonic() < deadline, f"still {after!r}"
+                time.sleep(0.5)
+    finally:
+        await runtime.store.delete_all()
+        await runtime.close()
+
+    assert "people who liked \u201cHeat\u201d also liked this (2 viewers)" in before
+    assert "people who liked \u201cHeat\u201d also liked this (3 viewers)" in after
