@@ -20,6 +20,8 @@ import statistics
 import time
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from mediagateway.graph.connect import open_store
 from mediagateway.graph.queries import Query
 from mediagateway.recommend.service import RecommendationRequest, Recommender
@@ -35,6 +37,7 @@ def percentile(values: list[float], share: float) -> float:
 
 async def measure(data_dir: Path, users: int) -> None:
     settings = Settings(backend=Backend.EMBEDDED, redis_url=None, data_dir=data_dir, graph_name=GRAPH)
+    threadpool_limits(settings.blas_threads, user_api="blas")  # as the API process does
     runtime = await open_store(settings, bootstrap=False)
     statements: dict[str, list[float]] = {}
     runtime.store.add_observer(lambda name, seconds, ok: statements.setdefault(name, []).append(seconds * 1e3))

@@ -98,8 +98,7 @@ class PathExplainer:
         self.co_viewers = CoViewerPaths(data)
 
     async def people(self, viewer: Viewer, title_ids: Sequence[str]) -> dict[str, Reason]:
-        """Per title of `title_ids` with a path through its people, the strongest one. The walk starts from the
-        viewer, so asking about a few hundred titles costs about what asking about a few does."""
+        """Per title of `title_ids` with a path through its people, the strongest one."""
         if not title_ids or not viewer.tastes:
             return {}
         params = {"user_id": viewer.id, "ids": list(title_ids), "liked_from": signals.LIKED_FROM}
@@ -110,8 +109,8 @@ class PathExplainer:
 
     def explain(self, viewer: Viewer, title_ids: Sequence[str], people: Mapping[str, Reason]
                 ) -> dict[str, list[Reason]]:
-        """Each title's reasons from graph paths: through its people (`people`, read for these titles or more),
-        then through other viewers; titles without such a path are left out."""
+        """Each title's reasons from graph paths: through its people (`people`, from `people()`), then through
+        other viewers; titles without such a path are left out."""
         reasons = {title_id: [people[title_id]] for title_id in title_ids if title_id in people}
         for title_id, row in self.co_viewers.best(viewer, title_ids).items():
             reasons.setdefault(title_id, []).append(co_viewer_reason(row))

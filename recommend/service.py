@@ -115,12 +115,11 @@ class Recommender:
         viewer, where = await self._viewer(user_id, request)
         context = replace(request.context, now_ms=where.now_ms)
         candidates, personal = await self._candidates(viewer, context)
-        ids = [c.title_id for c in candidates]
-        available, people = await asyncio.gather(self.filter.available(ids, where),
-                                                 self.explainer.people(viewer, ids))
+        available = await self.filter.available([c.title_id for c in candidates], where)
         left = [c for c in candidates if c.title_id in available]
         kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
-        paths = self.explainer.explain(viewer, [c.title_id for c in kept], people)
+        kept_ids = [c.title_id for c in kept]
+        paths = self.explainer.explain(viewer, kept_ids, await self.explainer.people(viewer, kept_ids))
         return [self._recommendation(c, paths.get(c.title_id, []), available[c.title_id], viewer) for c in kept]
 
     async def _candidates(self, viewer: Viewer, context: ViewingContext) -> tuple[list[Scored], bool]:
