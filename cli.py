@@ -24,7 +24,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from mediagateway.commands import catalog, evaluate, jobs, train
+from mediagateway.commands import catalog, evaluate, jobs, recommend, train
 from mediagateway.commands.common import console, fail
 from mediagateway.commands.db import db_app
 from mediagateway.commands.demo import demo_app, generate, load_demo_with_progress
@@ -48,6 +48,7 @@ app.command()(jobs.ingest)
 app.command()(jobs.embed)
 app.command()(train.train)
 app.command()(evaluate.evaluate)
+app.command()(recommend.recommend)
 app.command()(jobs.worker)
 app.command()(jobs.schedule)
 app.command()(generate)

@@ -30,11 +30,11 @@ from mediagateway.body_limit import BodySizeLimit
 from mediagateway.graph.connect import StoreRuntime, open_store
 from mediagateway.graph.discovery import DiscoveryReads
 from mediagateway.graph.errors import StoreError, StoreUnavailable
+from mediagateway.graph.sage_registry import ModelRegistry
 from mediagateway.observability.logs import RequestLogMiddleware, configure_logging
 from mediagateway.observability.metrics import Metrics
 from mediagateway.recommend.data import RecommendationData
 from mediagateway.recommend.service import Recommender
-from mediagateway.recommend.strategies import EmbeddingModel
 from mediagateway.resolvers.context import RequestContext, TextQueryEncoder
 from mediagateway.resolvers.loaders import Loaders
 from mediagateway.resolvers.recommendations import DEV_USER_HEADER
@@ -131,7 +131,7 @@ class ServiceState:
         return recommender
 
     async def _build_recommender_apart(self) -> Recommender:
-        model = _current_model(self.settings)
+        model = ModelRegistry.for_settings(self.settings).load_current()  # torch is imported only if there is one
         runtime = await open_store(self.settings, bootstrap=False)
         try:
             data = await RecommendationData.load(runtime.store)
@@ -210,14 +210,6 @@ class GraphQLApp(GraphQL[RequestContext, None]):
         return RequestContext(repository=runtime.repository, reads=reads, loaders=Loaders(reads, now), now=now,
                               backend=state.settings.backend.value, redis=state.jobs_redis, encoder=state.encoder,
                               recommender=state.recommender, viewer_id=_viewer_id(request, state.settings))
-
-
-def _current_model(settings: Settings) -> EmbeddingModel | None:
-    """The current GraphSAGE model, if one has been trained. Imported here, not at the top: loading a model needs
-    torch, which the API process does without until it first recommends."""
-    from mediagateway.graph.sage_registry import ModelRegistry
-
-    return ModelRegistry.for_settings(settings).load_current()
 
 
 def _viewer_id(request: Any, settings: Settings) -> str | None:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import redis
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rq import Queue, Worker
@@ -30,9 +31,10 @@ jobs_app = typer.Typer(help="Background jobs: list, show, watch, recover.", no_a
 quarantine_app = typer.Typer(help="Records that could not be ingested: list, show, re-drive.", no_args_is_help=True)
 
 
-def progress_bar() -> Progress:
+def progress_bar(on: Console = console, transient: bool = False) -> Progress:
+    """A bar on `on` (stdout by default); a transient one is cleared when done."""
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console)
+                    console=on, transient=transient)
 
 
 def watch_job(connection: redis.Redis, job_id: str, poll_s: float = 0.5) -> JobView:

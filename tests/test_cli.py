@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from mediagateway.ingest.records import SourceTitle
 from mediagateway.ingest.resolve import EntityResolver
 from mediagateway.settings import Settings
 
-from . import catalog
+from . import catalog, recommend_catalog
 
 CLI = str(Path(sys.executable).with_name("mediagateway"))
 
@@ -68,6 +69,27 @@ async def test_operator_session(data_dir: Path) -> None:
 
     assert run(data_dir, "db", "stop").stdout.strip() == "stopped"
     assert run(data_dir, "db", "stop").stdout.strip() == "not running"
+
+
+async def test_an_operator_sees_a_viewers_recommendations_with_why(data_dir: Path) -> None:
+    assert run(data_dir, "db", "start").returncode == 0
+    runtime = await open_store(Settings(data_dir=data_dir))
+    await recommend_catalog.load(runtime.repository, now=int(time.time() * 1000))
+    await runtime.close()
+
+    shown = run(data_dir, "recommend", "user:ana", "--json")
+    table = run(data_dir, "recommend", "user:ana", "--first", "2", "--region", "GB")
+    unknown = run(data_dir, "recommend", "user:nobody")
+    no_mood = run(data_dir, "recommend", "user:ana", "--mood", "grumpy")
+
+    assert shown.returncode == 0, shown.stderr
+    found = {r["id"]: r for r in json.loads(shown.stdout)}
+    assert "title:heat" not in found and "title:cars" not in found  # watched; only in Britain
+    assert found["title:collateral"]["explanation"].startswith("directed by Michael Mann, whose \u201cHeat\u201d")
+    assert all(r["platforms"] for r in found.values())
+    assert table.returncode == 0 and "Cars" in table.stdout and "StreamFlix" in table.stdout
+    assert unknown.returncode == 1 and "no user 'user:nobody'" in unknown.stderr
+    assert no_mood.returncode == 1 and "mood must be one of" in no_mood.stderr
 
 
 def test_a_command_starts_the_store_it_needs_and_stops_it_after(data_dir: Path) -> None:
