@@ -126,7 +126,8 @@ class ServiceState:
         recommender = await asyncio.to_thread(asyncio.run, self._build_recommender_apart())
         # Hundreds of thousands of long-lived objects (every viewer's tastes): out of the garbage collector's full
         # collections, which would otherwise walk them all every few seconds under load (a pause of tens of ms).
-        # Frozen objects are still freed by reference counting when the next build replaces them.
+        # Frozen objects are still freed by reference counting when the next build replaces them; only a reference
+        # cycle among what was alive at the freeze would outlive it (bounded: one freeze per rebuild).
         gc.freeze()
         return recommender
 
