@@ -10,11 +10,11 @@ import httpx
 import pytest
 from gql.transport.exceptions import TransportQueryError
 
-from mediagateway.graph.connect import open_store
 from mediagateway.graph.embeddings import TextEncoder, embedding_text
 from mediagateway.settings import Settings
 
 from . import discovery_catalog as catalog
+from .own_graph import own_graph
 from .test_server import graphql, serving
 
 GRAPH = "discovery_tests"
@@ -22,18 +22,15 @@ GRAPH = "discovery_tests"
 
 @pytest.fixture(scope="module")
 async def loaded(embedded_settings: Settings) -> AsyncIterator[int]:
-    settings = embedded_settings.model_copy(update={"graph_name": GRAPH})
-    runtime = await open_store(settings)
-    await runtime.store.delete_all()
-    now = await catalog.load(runtime.repository)
-    encoder = TextEncoder()
-    texts = [embedding_text(t["title"], t.get("year"), t.get("synopsis"), t.get("genres", ()))
-             for t in catalog.FILMS_AND_SHOWS]
-    vectors = encoder.encode(texts)
-    await runtime.repository.set_text_embeddings(
-        (t["id"], v, None) for t, v in zip(catalog.FILMS_AND_SHOWS, vectors, strict=True))
-    yield now
-    await runtime.store.close()
+    async with own_graph(embedded_settings, GRAPH) as (_, runtime):
+        now = await catalog.load(runtime.repository)
+        encoder = TextEncoder()
+        texts = [embedding_text(t["title"], t.get("year"), t.get("synopsis"), t.get("genres", ()))
+                 for t in catalog.FILMS_AND_SHOWS]
+        vectors = encoder.encode(texts)
+        await runtime.repository.set_text_embeddings(
+            (t["id"], v, None) for t, v in zip(catalog.FILMS_AND_SHOWS, vectors, strict=True))
+        yield now
 
 
 @pytest.fixture(scope="module")

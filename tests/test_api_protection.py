@@ -16,11 +16,12 @@ import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
-from mediagateway.graph.connect import embedded_server, open_store
+from mediagateway.graph.connect import embedded_server
 from mediagateway.graph.queries import Query
 from mediagateway.settings import Settings
 
 from . import catalog
+from .own_graph import own_graph
 from .test_server import free_port, graphql, start_api, stop_api
 
 GRAPH = "protection_tests"
@@ -51,11 +52,9 @@ class Api:
 
 @pytest.fixture(scope="module")
 async def loaded(embedded_settings: Settings) -> AsyncIterator[None]:
-    runtime = await open_store(embedded_settings.model_copy(update={"graph_name": GRAPH}))
-    await runtime.store.delete_all()
-    await catalog.load(runtime.repository)
-    yield
-    await runtime.store.close()
+    async with own_graph(embedded_settings, GRAPH) as (_, runtime):
+        await catalog.load(runtime.repository)
+        yield
 
 
 def serve(settings: Settings, log_dir: Path, name: str, env: dict[str, str]) -> Iterator[Api]:

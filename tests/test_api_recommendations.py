@@ -13,10 +13,10 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
-from mediagateway.graph.connect import open_store
 from mediagateway.settings import Settings
 
 from . import recommend_catalog as catalog
+from .own_graph import own_graph
 from .test_server import serving
 
 GRAPH = "recommendation_api_tests"
@@ -30,11 +30,9 @@ RECOMMEND = """query Recommend($first: Int, $mood: String, $only: Boolean) {
 
 @pytest.fixture(scope="module")
 async def loaded(embedded_settings: Settings) -> AsyncIterator[None]:
-    runtime = await open_store(embedded_settings.model_copy(update={"graph_name": GRAPH}))
-    await runtime.store.delete_all()
-    await catalog.load(runtime.repository, now=int(time.time() * 1000))
-    yield
-    await runtime.store.close()
+    async with own_graph(embedded_settings, GRAPH) as (_, runtime):
+        await catalog.load(runtime.repository, now=int(time.time() * 1000))
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -145,13 +143,10 @@ def explanation_of(result: dict[str, Any], title_id: str) -> str:
 
 async def test_other_viewers_news_reaches_recommendations_once_the_snapshot_is_rebuilt(
         embedded_settings: Settings) -> None:
-    graph = "recommendation_refresh_tests"
-    runtime = await open_store(embedded_settings.model_copy(update={"graph_name": graph}))
     now = int(time.time() * 1000)
-    try:
-        await runtime.store.delete_all()
+    async with own_graph(embedded_settings, "recommendation_refresh_tests") as (settings, runtime):
         await catalog.load(runtime.repository, now=now)
-        with serving(embedded_settings, graph, MG_RECOMMEND_REFRESH_S="1") as base:
+        with serving(embedded_settings, settings.graph_name, MG_RECOMMEND_REFRESH_S="1") as base:
             before = explanation_of(await recommend(base, "user:ana"), "title:godfather")
             await runtime.repository.upsert_users([{"id": "user:zoe", "region_id": "US"}])
             await runtime.repository.upsert_interactions([
@@ -161,9 +156,6 @@ async def test_other_viewers_news_reaches_recommendations_once_the_snapshot_is_r
             while "(3 viewers)" not in (after := explanation_of(await recommend(base, "user:ana"), "title:godfather")):
                 assert time.monotonic() < deadline, f"still {after!r}"
                 time.sleep(0.5)
-    finally:
-        await runtime.store.delete_all()
-        await runtime.close()
 
     assert "people who liked \u201cHeat\u201d also liked this (2 viewers)" in before
     assert "people who liked \u201cHeat\u201d also liked this (3 viewers)" in after

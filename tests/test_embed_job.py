@@ -5,19 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import redis
 
-from mediagateway.graph.connect import StoreRuntime, open_store
+from mediagateway.graph.connect import StoreRuntime
 from mediagateway.graph.embeddings import TextEncoder
 from mediagateway.jobs.queue import enqueue_embed, job_view
 from mediagateway.settings import Settings
 
 from . import catalog
+from .own_graph import own_graph
 
 CLI = str(Path(sys.executable).with_name("mediagateway"))
 pytestmark = pytest.mark.slow  # loads the sentence-transformers model
@@ -25,12 +25,9 @@ pytestmark = pytest.mark.slow  # loads the sentence-transformers model
 
 @pytest.fixture
 async def loaded(embedded_settings: Settings) -> AsyncIterator[tuple[Settings, StoreRuntime]]:
-    settings = embedded_settings.model_copy(update={"graph_name": f"embed-{uuid.uuid4().hex[:8]}"})
-    runtime = await open_store(settings)
-    await catalog.load(runtime.repository)
-    yield settings, runtime
-    await runtime.store.delete_all()
-    await runtime.close()
+    async with own_graph(embedded_settings, "embed-") as (settings, runtime):
+        await catalog.load(runtime.repository)
+        yield settings, runtime
 
 
 def embed_with_a_worker(settings: Settings, runtime: StoreRuntime) -> dict[str, int]:

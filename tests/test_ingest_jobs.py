@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from mediagateway.jobs.ingest import run_ingest
 from mediagateway.jobs.queue import INGEST_QUEUE, enqueue_ingest, job_view
 from mediagateway.settings import Settings
 
+from .own_graph import own_graph
+
 CLI = str(Path(sys.executable).with_name("mediagateway"))
 ANCHOR_MS = 1_790_000_000_000  # the demo feeds are generated for a fixed day, so every run writes the same feeds
 
@@ -41,14 +42,11 @@ def feeds(tmp_path_factory: pytest.TempPathFactory) -> DemoFeeds:
 @pytest.fixture
 async def graph(embedded_settings: Settings) -> AsyncIterator[Settings]:
     """Settings of an empty graph of this test's own, with an empty quarantine and empty queues."""
-    settings = embedded_settings.model_copy(update={"graph_name": f"ingest-{uuid.uuid4().hex[:8]}"})
-    runtime = await open_store(settings)
-    connection = redis.Redis.from_url(runtime.redis_url)
-    Queue(INGEST_QUEUE, connection=connection).empty()
-    connection.close()
-    yield settings
-    await runtime.store.delete_all()
-    await runtime.close()
+    async with own_graph(embedded_settings, "ingest-") as (settings, runtime):
+        connection = redis.Redis.from_url(runtime.redis_url)
+        Queue(INGEST_QUEUE, connection=connection).empty()
+        connection.close()
+        yield settings
 
 
 def env_of(settings: Settings) -> dict[str, str]:
@@ -157,15 +155,12 @@ async def test_two_feeds_at_once_give_the_graph_of_one_after_the_other(
 ) -> None:
     orders = {}
     for name, order in (("catalog-first", (0, 1)), ("aggregator-first", (1, 0))):
-        settings = embedded_settings.model_copy(update={"graph_name": f"{graph.graph_name}-{name}"})
         feeds_in_order = [(str(feeds.catalog), "canonical", CATALOG_FEED),
                           (str(feeds.aggregator), "aggregator", AGGREGATOR_FEED)]
-        for index in order:
-            await run_ingest(settings, *feeds_in_order[index])
-        orders[name] = await digest_and_counts(settings)
-        runtime = await open_store(settings)
-        await runtime.store.delete_all()
-        await runtime.close()
+        async with own_graph(embedded_settings, f"{graph.graph_name}-{name}") as (settings, _):
+            for index in order:
+                await run_ingest(settings, *feeds_in_order[index])
+            orders[name] = await digest_and_counts(settings)
 
     jobs = [enqueue_ingest(connection, str(feeds.catalog), "canonical", CATALOG_FEED),
             enqueue_ingest(connection, str(feeds.aggregator), "aggregator", AGGREGATOR_FEED)]
@@ -187,12 +182,9 @@ async def test_a_worker_killed_mid_ingest_leaves_after_retry_the_graph_of_a_clea
 ) -> None:
     feed = tmp_path / "generated.jsonl"
     write_feed(CatalogSpec(titles=2_000, seed=11), feed)
-    clean = embedded_settings.model_copy(update={"graph_name": f"{graph.graph_name}-clean"})
-    await run_ingest(clean, str(feed), "canonical", "generated")
-    expected = await digest_and_counts(clean)
-    runtime = await open_store(clean)
-    await runtime.store.delete_all()
-    await runtime.close()
+    async with own_graph(embedded_settings, f"{graph.graph_name}-clean") as (clean, _):
+        await run_ingest(clean, str(feed), "canonical", "generated")
+        expected = await digest_and_counts(clean)
 
     job = enqueue_ingest(connection, str(feed), "canonical", "generated")
     worker = start_worker(graph)

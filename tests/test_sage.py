@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -17,7 +16,7 @@ import pytest
 import redis
 import torch
 
-from mediagateway.graph.connect import StoreRuntime, open_store
+from mediagateway.graph.connect import StoreRuntime
 from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.sage import NotEnoughToTrain, SageConfig, SageModel, TrainingGraph, roc_auc, train
 from mediagateway.graph.sage_registry import ModelRegistry
@@ -29,6 +28,7 @@ from mediagateway.jobs.queue import TRAIN_QUEUE, enqueue_train, job_view
 from mediagateway.settings import Settings
 
 from . import sage_graphs
+from .own_graph import own_graph
 from .sage_graphs import title_ids
 
 CLI = str(Path(sys.executable).with_name("mediagateway"))
@@ -373,12 +373,9 @@ def test_the_registry_switches_current_and_keeps_the_newest_versions(clusters: T
 @pytest.fixture
 async def store_of(embedded_settings: Settings) -> AsyncIterator[tuple[Settings, StoreRuntime]]:
     """Settings and runtime of a graph of this test's own, holding the two clusters, with an empty train queue."""
-    settings = embedded_settings.model_copy(update={"graph_name": f"sage-{uuid.uuid4().hex[:8]}"})
-    runtime = await open_store(settings)
-    await sage_graphs.load_catalog(runtime.repository)
-    yield settings, runtime
-    await runtime.store.delete_all()
-    await runtime.close()
+    async with own_graph(embedded_settings, "sage-") as (settings, runtime):
+        await sage_graphs.load_catalog(runtime.repository)
+        yield settings, runtime
 
 
 def env_of(settings: Settings) -> dict[str, str]:
@@ -414,9 +411,7 @@ async def test_the_train_job_writes_vectors_the_gnn_indexes_find_and_a_tiny_grap
     assert (await runtime.store.vector_search(VectorIndex.CONTENT_GNN, b_title.tolist(), k=1))[0].id == "t-b7"
     assert (await runtime.store.vector_search(VectorIndex.USER_GNN, a_fan.tolist(), k=1))[0].id == "u-a3"
 
-    tiny = embedded_settings.model_copy(update={"graph_name": f"sage-tiny-{uuid.uuid4().hex[:8]}"})
-    tiny_runtime = await open_store(tiny)
-    try:
+    async with own_graph(embedded_settings, "sage-tiny-") as (tiny, tiny_runtime):
         await tiny_runtime.repository.upsert_contents([{"id": "t-1", "kind": "movie", "title": "One"}])
         await tiny_runtime.repository.upsert_users([{"id": "u-1"}])
         await tiny_runtime.repository.upsert_interactions(
@@ -432,9 +427,6 @@ async def test_the_train_job_writes_vectors_the_gnn_indexes_find_and_a_tiny_grap
                              timeout=300)
         assert cli.returncode == 1 and "not enough to train GraphSAGE on" in cli.stderr, cli.stderr
         assert registry.current_version() == model.version
-    finally:
-        await tiny_runtime.store.delete_all()
-        await tiny_runtime.close()
 
 
 async def test_a_new_users_vector_is_refreshed_from_the_live_graph(

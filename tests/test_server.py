@@ -20,12 +20,13 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
-from mediagateway.graph.connect import embedded_server, open_store
+from mediagateway.graph.connect import embedded_server
 from mediagateway.graph.query_encoder import default_model, exported_onnx
 from mediagateway.jobs.queue import enqueue_ingest
 from mediagateway.settings import Settings
 
 from . import catalog
+from .own_graph import own_graph
 
 GRAPH = "server_tests"
 
@@ -76,12 +77,9 @@ def stop_api(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 async def loaded(embedded_settings: Settings) -> AsyncIterator[None]:
-    settings = embedded_settings.model_copy(update={"graph_name": GRAPH})
-    runtime = await open_store(settings)
-    await runtime.store.delete_all()
-    await catalog.load(runtime.repository)
-    yield
-    await runtime.store.close()
+    async with own_graph(embedded_settings, GRAPH) as (_, runtime):
+        await catalog.load(runtime.repository)
+        yield
 
 
 @pytest.fixture(scope="module")
