@@ -4,7 +4,6 @@ snapshot of the graph first (about a minute at 100,000 titles), with a progress 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Annotated
@@ -12,13 +11,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from mediagateway.commands.common import console, err_console, fail
+from mediagateway.commands.common import console, err_console, fail, with_store
 from mediagateway.commands.jobs import progress_bar
-from mediagateway.graph.connect import open_store
-from mediagateway.graph.errors import InvalidInput, StoreError
+from mediagateway.graph.connect import StoreRuntime
 from mediagateway.graph.sage_registry import ModelRegistry
 from mediagateway.recommend.context import ViewingContext
-from mediagateway.recommend.data import RecommendationData
 from mediagateway.recommend.service import MAX_RESULTS, Recommendation, RecommendationRequest, Recommender
 from mediagateway.settings import Settings
 
@@ -38,10 +35,18 @@ def recommend(
     except ValueError as exc:
         raise fail(str(exc)) from exc
     request = RecommendationRequest(k=first, context=context, region_id=region, only_subscriptions=only_my_services)
-    try:
-        found = asyncio.run(_recommend(Settings(), user_id, request))
-    except (InvalidInput, StoreError) as exc:
-        raise fail(str(exc)) from exc
+    settings = Settings()
+
+    async def work(runtime: StoreRuntime) -> list[Recommendation]:
+        model = ModelRegistry.for_settings(settings).load_current()
+        with progress_bar(err_console, transient=True) as bar:  # stdout holds the answer alone
+            task = bar.add_task("reading the graph", total=None)
+            recommender = await Recommender.build(
+                runtime.store, model, collaborative=settings.recommend_collaborative,
+                on_progress=lambda what, done: bar.update(task, completed=done, description=f"reading {what}"))
+        return await recommender.recommend(user_id, request)
+
+    found = with_store(work, bootstrap=False)  # a bad request (an unknown user...) is a store error: one line
     if as_json:
         console.print_json(json.dumps([_as_dict(r) for r in found]))
         return
@@ -50,21 +55,6 @@ def recommend(
         table.add_row(str(rank), f"{r.title}\n[dim]{r.title_id}[/dim]", f"{r.score:.4f}",
                       "\n".join(reason.text for reason in r.reasons[:-1]), ", ".join(p.name for p in r.platforms))
     console.print(table)
-
-
-async def _recommend(settings: Settings, user_id: str, request: RecommendationRequest) -> list[Recommendation]:
-    runtime = await open_store(settings, bootstrap=False)
-    try:
-        with progress_bar(err_console, transient=True) as bar:  # stdout holds the answer alone
-            task = bar.add_task("reading the graph", total=None)
-            data = await RecommendationData.load(
-                runtime.store, lambda what, done: bar.update(task, completed=done, description=f"reading {what}"))
-        model = ModelRegistry.for_settings(settings).load_current()
-        recommender = Recommender.of(runtime.store, data, model,
-                                     collaborative=settings.recommend_collaborative)
-        return await recommender.recommend(user_id, request)
-    finally:
-        await runtime.close()
 
 
 def _as_dict(r: Recommendation) -> dict[str, object]:

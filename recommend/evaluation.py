@@ -36,17 +36,12 @@ from mediagateway.ingest.records import SourceTitle
 from mediagateway.recommend.context import ViewingContext
 from mediagateway.recommend.data import RecommendationData, Viewer
 from mediagateway.recommend.datasets import TEST_SHARE, Rating
-from mediagateway.recommend.hybrid import DEFAULT_WEIGHTS, FusionWeights, HybridStrategy, TitleVectors
+from mediagateway.recommend.hybrid import DEFAULT_WEIGHTS, FusionWeights, HybridStrategy, Lineup
 from mediagateway.recommend.metrics import Scores, Tally, ndcg_at, recall_at
 from mediagateway.recommend.strategies import (
-    CollaborativeStrategy,
-    ContentStrategy,
-    ContextStrategy,
     EmbeddingModel,
-    GnnStrategy,
     ItemKnnStrategy,
     MostPopularStrategy,
-    PopularityStrategy,
     Scored,
     Strategy,
 )
@@ -280,36 +275,6 @@ async def gnn_training(store: GraphStore, options: EvaluationOptions, settings: 
 # --- ranking -----------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Lineup:
-    """The strategies, hybrids and baselines to evaluate, built on one snapshot."""
-
-    strategies: dict[str, Strategy]
-    popularity: PopularityStrategy
-    vectors: TitleVectors
-    baselines: dict[str, Strategy] = field(default_factory=dict)
-
-    def hybrid(self, weights: FusionWeights) -> HybridStrategy:
-        return HybridStrategy(list(self.strategies.values()), self.popularity, self.vectors, weights)
-
-
-def build_lineup(data: RecommendationData, model: EmbeddingModel | None, baselines: bool) -> Lineup:
-    popularity, content = PopularityStrategy(data), ContentStrategy(data)
-    strategies: dict[str, Strategy] = {
-        "collaborative": CollaborativeStrategy(data),
-        "content": content,
-        "context": ContextStrategy(data, popularity),
-    }
-    gnn = GnnStrategy(model, data) if model is not None else None
-    if gnn is not None:
-        strategies["gnn"] = gnn
-    vectors = TitleVectors(data.catalog.ids, gnn.title_vectors if gnn is not None else content.features)
-    lineup = Lineup(strategies, popularity, vectors)
-    if baselines:
-        lineup.baselines = {"item_knn": ItemKnnStrategy(data), "most_popular": MostPopularStrategy(data)}
-    return lineup
-
-
 def context_of(viewer: Viewer) -> ViewingContext:
     return ViewingContext(now_ms=viewer.last_seen_at)
 
@@ -372,7 +337,7 @@ async def tune_weights(data: RecommendationData, gnn: GnnTraining, options: Eval
     """Weights chosen on a validation split: a shortlist by fusion alone, then the whole hybrid decides."""
     reduced, held_out = validation_split(data, options.seed + 1)
     model = gnn.train(gnn.without(held_out)) if gnn.train is not None else None
-    lineup = build_lineup(reduced, model, baselines=False)
+    lineup = Lineup.of(reduced, model)
     hybrid = lineup.hybrid(options.weights)
     users = sample({u: t for u, t in held_out.items() if u in reduced.viewers}, options.max_users, options.seed)
     reporter.stage("validation rankings", len(users))
@@ -430,7 +395,9 @@ async def evaluate(settings: Settings, data: EvaluationInput, options: Evaluatio
     model = await asyncio.to_thread(gnn.train, gnn.graph) if gnn.train is not None else None
     if gnn.unavailable:
         report.notes.append(f"gnn: {gnn.unavailable}; the hybrid fuses the other strategies")
-    lineup = build_lineup(snapshot, model, baselines=True)
+    lineup = Lineup.of(snapshot, model)
+    baselines: dict[str, Strategy] = {"item_knn": ItemKnnStrategy(snapshot),
+                                      "most_popular": MostPopularStrategy(snapshot)}
     report.seconds["train"] = round(time.perf_counter() - clock, 1)
     report.weights["default"] = options.weights.as_dict()
     tuned = await _tuned(snapshot, gnn, options, reporter, report)
@@ -446,7 +413,7 @@ async def evaluate(settings: Settings, data: EvaluationInput, options: Evaluatio
     if tuned is not None and tuned.chosen.weights != options.weights:
         tuned_hybrid = lineup.hybrid(tuned.chosen.weights)
         report.rows.append(Row("hybrid", await rank_all(tuned_hybrid, snapshot, relevant, reporter, "hybrid (tuned)")))
-    for name, baseline in lineup.baselines.items():
+    for name, baseline in baselines.items():
         report.rows.append(Row("baseline", await rank_all(baseline, snapshot, relevant, reporter, name)))
     report.seconds["rank"] = round(time.perf_counter() - clock, 1)
     report.notes.append(report.verdict())

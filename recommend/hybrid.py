@@ -23,8 +23,13 @@ import numpy as np
 import numpy.typing as npt
 
 from mediagateway.recommend.context import ViewingContext
-from mediagateway.recommend.data import Viewer
+from mediagateway.recommend.data import RecommendationData, Viewer
 from mediagateway.recommend.strategies import (
+    CollaborativeStrategy,
+    ContentStrategy,
+    ContextStrategy,
+    EmbeddingModel,
+    GnnStrategy,
     PopularityStrategy,
     Reason,
     ReasonKind,
@@ -221,3 +226,33 @@ class HybridStrategy:
     async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
         return (await self.ranked(viewer, context, k))[:k]
+
+
+@dataclass
+class Lineup:
+    """The strategies a hybrid fuses, built on one snapshot, with the popularity it falls back on and the vectors it
+    diversifies by: the live service's and the evaluation's alike."""
+
+    strategies: dict[str, Strategy]
+    popularity: PopularityStrategy
+    vectors: TitleVectors
+
+    @classmethod
+    def of(cls, data: RecommendationData, model: EmbeddingModel | None = None,
+           collaborative: Strategy | None = None) -> Lineup:
+        """The snapshot's strategies, gnn with a trained `model`; `collaborative` in place of the snapshot's walk
+        when given (the live graph's, in Cypher)."""
+        popularity, content = PopularityStrategy(data), ContentStrategy(data)
+        strategies: dict[str, Strategy] = {
+            "collaborative": collaborative or CollaborativeStrategy(data),
+            "content": content,
+            "context": ContextStrategy(data, popularity),
+        }
+        gnn = GnnStrategy(model, data) if model is not None else None
+        if gnn is not None:
+            strategies["gnn"] = gnn
+        vectors = TitleVectors(data.catalog.ids, gnn.title_vectors if gnn is not None else content.features)
+        return cls(strategies, popularity, vectors)
+
+    def hybrid(self, weights: FusionWeights = DEFAULT_WEIGHTS) -> HybridStrategy:
+        return HybridStrategy(list(self.strategies.values()), self.popularity, self.vectors, weights)

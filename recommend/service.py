@@ -24,7 +24,7 @@ from mediagateway.graph.errors import FieldProblem, InvalidInput
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.graph.store import GraphStore
 from mediagateway.recommend.context import ViewingContext
-from mediagateway.recommend.data import RecommendationData, Viewer
+from mediagateway.recommend.data import LoadProgress, RecommendationData, Viewer
 from mediagateway.recommend.explain import PathExplainer
 from mediagateway.recommend.filters import AvailabilityFilter, Platform, Where
 from mediagateway.recommend.hybrid import (
@@ -33,20 +33,14 @@ from mediagateway.recommend.hybrid import (
     NOTHING_TO_GO_ON,
     FusionWeights,
     HybridStrategy,
-    TitleVectors,
+    Lineup,
 )
 from mediagateway.recommend.strategies import (
-    CollaborativeStrategy,
-    ContentStrategy,
-    ContextStrategy,
     EmbeddingModel,
-    GnnStrategy,
     GraphCollaborativeStrategy,
-    PopularityStrategy,
     Reason,
     ReasonKind,
     Scored,
-    Strategy,
 )
 from mediagateway.settings import CollaborativeSource
 
@@ -88,24 +82,18 @@ class Recommender:
     @classmethod
     async def build(cls, store: GraphStore, model: EmbeddingModel | None = None,
                     weights: FusionWeights = DEFAULT_WEIGHTS,
-                    collaborative: CollaborativeSource = CollaborativeSource.SNAPSHOT) -> Recommender:
-        return cls.of(store, await RecommendationData.load(store), model, weights, collaborative)
+                    collaborative: CollaborativeSource = CollaborativeSource.SNAPSHOT,
+                    on_progress: LoadProgress | None = None) -> Recommender:
+        """The recommender over a snapshot read from `store` now (`on_progress` hears of the pages read)."""
+        return cls.of(store, await RecommendationData.load(store, on_progress), model, weights, collaborative)
 
     @classmethod
     def of(cls, store: GraphStore, data: RecommendationData, model: EmbeddingModel | None = None,
            weights: FusionWeights = DEFAULT_WEIGHTS,
            collaborative: CollaborativeSource = CollaborativeSource.SNAPSHOT) -> Recommender:
         """The recommender over a snapshot read already, answering from `store`."""
-        popularity = PopularityStrategy(data)
-        walk: Strategy = (CollaborativeStrategy(data) if collaborative is CollaborativeSource.SNAPSHOT
-                          else GraphCollaborativeStrategy(store))
-        content = ContentStrategy(data)
-        strategies: list[Strategy] = [walk, content, ContextStrategy(data, popularity)]
-        gnn = GnnStrategy(model, data) if model is not None else None
-        if gnn is not None:
-            strategies.append(gnn)
-        vectors = TitleVectors(data.catalog.ids, gnn.title_vectors if gnn is not None else content.features)
-        return cls(store, data, HybridStrategy(strategies, popularity, vectors, weights))
+        walk = GraphCollaborativeStrategy(store) if collaborative is CollaborativeSource.CYPHER else None
+        return cls(store, data, Lineup.of(data, model, walk).hybrid(weights))
 
     async def recommend(self, user_id: str, request: RecommendationRequest | None = None) -> list[Recommendation]:
         """Up to `k` titles for the user, available where they watch, each with why."""
