@@ -58,6 +58,7 @@ class CoViewerPaths:
         self.data = data
         liked = np.nan_to_num(data.pair_stars, nan=0.0) >= signals.LIKED_FROM
         self._viewers_who = {FINISHED: self._matrix(data.pair_finished), LIKED: self._matrix(liked)}
+        self._titles_of = {how: matrix.tocsr() for how, matrix in self._viewers_who.items()}  # a viewer's row, fast
 
     def _matrix(self, kept: np.ndarray) -> sparse.csc_matrix:
         data = self.data
@@ -75,10 +76,11 @@ class CoViewerPaths:
             seeds = sorted(t for t, taste in viewer.tastes.items() if t in catalog.index and _liked(taste, how))
             if not seeds or not targets:
                 continue
-            seed_columns, target_columns = matrix[:, catalog.indexes_of(seeds)], matrix[:, catalog.indexes_of(targets)]
-            shared = (seed_columns.T @ target_columns).toarray()
+            seed_rows, target_rows = catalog.indexes_of(seeds), catalog.indexes_of(targets)
+            shared = (matrix[:, seed_rows].T @ matrix[:, target_rows]).toarray()
             if own is not None:  # other viewers only
-                shared -= np.outer(seed_columns[own].toarray(), target_columns[own].toarray())
+                own_titles = self._titles_of[how][own].toarray().ravel()
+                shared -= np.outer(own_titles[seed_rows], own_titles[target_rows])
             for column, title_id in enumerate(targets):
                 row = int(np.argmax(shared[:, column]))  # the first of equals: the lowest title id
                 viewers = int(shared[row, column])

@@ -8,6 +8,8 @@ maximal marginal relevance.
   lambda * relevance - (1 - lambda) * (its highest cosine with a title taken already), lambda = 0.85; relevance is
   the fused score scaled to [0, 1] over the candidates, and the vectors are the titles' (`TitleVectors`).
 - Cold start: a viewer with nothing to go on gets the popularity strategy's titles, and the explanation says so.
+- Explanations: the strategies rank without reasons; once the titles to show are chosen, each strategy that ranked
+  one explains it, and its reasons come in the order of the strategies' shares of its score.
 
 Availability, trust and subscription filters and the explanations from graph paths belong to the live service
 (recommend/service.py); the evaluation ranks with this module alone.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -31,10 +33,10 @@ from mediagateway.recommend.strategies import (
     EmbeddingModel,
     GnnStrategy,
     PopularityStrategy,
+    RankedStrategy,
     Reason,
     ReasonKind,
     Scored,
-    Strategy,
     check_k,
 )
 
@@ -90,31 +92,36 @@ DEFAULT_WEIGHTS = FusionWeights()
 
 def reciprocal_rank_fusion(rankings: Mapping[str, Sequence[Scored]], weights: Mapping[str, float],
                            k: int = RRF_K, limit: int | None = None) -> list[Scored]:
-    """The fused ranking, best first (ties by title id), the first `limit` of it when given. Each title keeps the
-    reasons of the strategies that ranked it, the largest contribution's first."""
+    """The fused ranking, best first (ties by title id), the first `limit` of it when given. Each title names the
+    strategies that ranked it (`sources`) and keeps the reasons they gave, the largest contribution's first."""
     if k < 0:
         raise ValueError(f"the fusion's k must not be negative, got {k}")
-    totals: dict[str, float] = {}
+    shares: dict[str, dict[str, float]] = {}
+    given: dict[tuple[str, str], tuple[Reason, ...]] = {}
     for name, ranking in rankings.items():
         weight = weights.get(name, 0.0)
         if weight > 0:
             for rank, scored in enumerate(ranking, start=1):
-                totals[scored.title_id] = totals.get(scored.title_id, 0.0) + weight / (k + rank)
+                shares.setdefault(scored.title_id, {})[name] = weight / (k + rank)
+                if scored.reasons:
+                    given[scored.title_id, name] = scored.reasons
+    totals = {title_id: sum(by_strategy.values()) for title_id, by_strategy in shares.items()}
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    reasons: dict[str, list[tuple[float, Reason]]] = {title_id: [] for title_id, _ in ranked}
-    for name, ranking in rankings.items():
-        weight = weights.get(name, 0.0)
-        if weight > 0:
-            for rank, scored in enumerate(ranking, start=1):
-                if (kept := reasons.get(scored.title_id)) is not None:
-                    kept.extend((weight / (k + rank), reason) for reason in scored.reasons)
-    return [Scored(title_id, total, _by_share(reasons[title_id])) for title_id, total in ranked]
+    fused = []
+    for title_id, total in ranked:
+        sources = tuple(sorted(shares[title_id], key=lambda name: -shares[title_id][name]))
+        fused.append(Scored(title_id, total, in_order(title_id, sources, given), sources))
+    return fused
 
 
-def _by_share(shares: list[tuple[float, Reason]]) -> tuple[Reason, ...]:
+def in_order(title_id: str, sources: Sequence[str], reasons: Mapping[tuple[str, str], Sequence[Reason]]
+             ) -> tuple[Reason, ...]:
+    """The reasons each of `sources` gave for the title (`reasons` by (title id, strategy)), in the order of
+    `sources`, each text once."""
     kept: dict[str, Reason] = {}
-    for _, reason in sorted(shares, key=lambda item: -item[0]):
-        kept.setdefault(reason.text, reason)
+    for name in sources:
+        for reason in reasons.get((title_id, name), ()):
+            kept.setdefault(reason.text, reason)
     return tuple(kept.values())
 
 
@@ -171,7 +178,7 @@ class HybridStrategy:
 
     def __init__(
         self,
-        strategies: Sequence[Strategy],
+        strategies: Sequence[RankedStrategy],
         popularity: PopularityStrategy,
         vectors: TitleVectors,
         weights: FusionWeights = DEFAULT_WEIGHTS,
@@ -191,11 +198,23 @@ class HybridStrategy:
     async def rankings(self, viewer: Viewer, context: ViewingContext) -> dict[str, list[Scored]]:
         """Each weighted strategy's list, `depth` long."""
         weights = self.weights.as_dict()
-        return {name: await strategy.recommend(viewer, self.depth, context)
+        return {name: await strategy.rank(viewer, self.depth, context)
                 for name, strategy in self.strategies.items() if weights[name] > 0}
 
+    async def explain(self, viewer: Viewer, fused: Sequence[Scored], context: ViewingContext) -> list[Scored]:
+        """The fused titles with the reasons of the strategies that ranked them (the others, popular titles for a
+        cold start, as they are)."""
+        reasons: dict[tuple[str, str], Sequence[Reason]] = {}
+        for name, strategy in self.strategies.items():
+            asked = [s.title_id for s in fused if name in s.sources]
+            if asked:
+                for title_id, given in (await strategy.explain(viewer, asked, context)).items():
+                    reasons[title_id, name] = given
+        return [replace(s, reasons=in_order(s.title_id, s.sources, reasons)) if s.sources else s for s in fused]
+
     async def ranked(self, viewer: Viewer, context: ViewingContext, size: int) -> list[Scored]:
-        """The fused, diversified candidates, at least `size` of them where there are that many."""
+        """The fused, diversified candidates, at least `size` of them where there are that many, not yet
+        explained."""
         if not viewer.tastes:
             return await self.cold_start(viewer, context, size, COLD_START)
         ranked = self.fuse(await self.rankings(viewer, context), size)
@@ -225,7 +244,7 @@ class HybridStrategy:
 
     async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
-        return (await self.ranked(viewer, context, k))[:k]
+        return await self.explain(viewer, (await self.ranked(viewer, context, k))[:k], context)
 
 
 @dataclass
@@ -233,17 +252,17 @@ class Lineup:
     """The strategies a hybrid fuses, built on one snapshot, with the popularity it falls back on and the vectors it
     diversifies by: the live service's and the evaluation's alike."""
 
-    strategies: dict[str, Strategy]
+    strategies: dict[str, RankedStrategy]
     popularity: PopularityStrategy
     vectors: TitleVectors
 
     @classmethod
     def of(cls, data: RecommendationData, model: EmbeddingModel | None = None,
-           collaborative: Strategy | None = None) -> Lineup:
+           collaborative: RankedStrategy | None = None) -> Lineup:
         """The snapshot's strategies, gnn with a trained `model`; `collaborative` in place of the snapshot's walk
         when given (the live graph's, in Cypher)."""
         popularity, content = PopularityStrategy(data), ContentStrategy(data)
-        strategies: dict[str, Strategy] = {
+        strategies: dict[str, RankedStrategy] = {
             "collaborative": collaborative or CollaborativeStrategy(data),
             "content": content,
             "context": ContextStrategy(data, popularity),

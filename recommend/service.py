@@ -105,7 +105,8 @@ class Recommender:
         candidates, personal = await self._candidates(viewer, context)
         available = await self.filter.available([c.title_id for c in candidates], where)
         left = [c for c in candidates if c.title_id in available]
-        kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
+        kept = await self.hybrid.explain(viewer, self.hybrid.diversify(left, request.k)[: request.k], context) \
+            if personal else left[: request.k]
         kept_ids = [c.title_id for c in kept]
         paths = self.explainer.explain(viewer, kept_ids, await self.explainer.people(viewer, kept_ids))
         return [self._recommendation(c, paths.get(c.title_id, []), available[c.title_id], viewer) for c in kept]

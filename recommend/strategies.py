@@ -1,6 +1,10 @@
 """The recommendation strategies, each usable on its own: `recommend(viewer, k, context)` gives at most k titles the
 viewer has not interacted with, best first, each with the pieces of its explanation.
 
+The strategies the hybrid fuses (`RankedStrategy`) split that in two: `rank` orders titles without explaining them,
+and `explain` gives the reasons for the titles asked about. The hybrid ranks a hundred titles a strategy and shows
+ten or twenty, so it explains only those (recommend/hybrid.py).
+
 - `collaborative`: a random walk of three steps over the interaction graph, viewer -> title -> other viewer ->
   title: titles co-interacted with what the viewer engaged with, weighted by the product of the steps' engagement
   weights (recommend/data.py), each step normalised by the weights leaving its node and raised to `alpha`, and the
@@ -20,6 +24,7 @@ titles' rating columns, each title's 100 nearest neighbours), and `most_popular`
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -72,6 +77,12 @@ class Scored:
     title_id: str
     score: float
     reasons: tuple[Reason, ...] = ()
+    sources: tuple[str, ...] = ()
+    """for a fused title: the strategies that ranked it, the largest share of its score first"""
+
+
+Explanations = dict[str, tuple[Reason, ...]]
+"""Reasons per title id."""
 
 
 class Strategy(Protocol):
@@ -80,6 +91,25 @@ class Strategy(Protocol):
     async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         """At most `k` titles the viewer has not interacted with, best first."""
         ...
+
+
+class RankedStrategy(ABC):
+    """A strategy in two steps: `rank`, then `explain` for the titles that are shown."""
+
+    name: str
+
+    @abstractmethod
+    async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        """What `recommend` gives, without the reasons."""
+
+    @abstractmethod
+    async def explain(self, viewer: Viewer, title_ids: Sequence[str], context: ViewingContext) -> Explanations:
+        """The reasons for those of `title_ids` this strategy can explain."""
+
+    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+        ranked = await self.rank(viewer, k, context)
+        reasons = await self.explain(viewer, [s.title_id for s in ranked], context)
+        return [Scored(s.title_id, s.score, reasons.get(s.title_id, ())) for s in ranked]
 
 
 def check_k(k: int) -> None:
@@ -128,7 +158,7 @@ def _co_viewing(because: str) -> Reason:
     return Reason(ReasonKind.CO_VIEWING, f"people who watched {quoted(because)} also watched this")
 
 
-class CollaborativeStrategy:
+class CollaborativeStrategy(RankedStrategy):
     """The collaborative walk over a snapshot, as sparse matrix products (the same scores as the Cypher one)."""
 
     name = "collaborative"
@@ -142,31 +172,43 @@ class CollaborativeStrategy:
         self._to_title = (sparse.diags(_inverse(viewer_weight)) @ weights).power(settings.alpha).tocsc()
         self._discount = _inverse(title_weight) ** settings.beta
 
-    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+    async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
-        rows, weights = self.data.engaged(viewer)
+        rows, start, steps = self._first_steps(viewer)
         if not rows.size:
             return []
-        to_title = (weights / weights.sum()) ** self.settings.alpha
-        steps = self._to_viewer[rows]
-        reach = steps.T @ to_title
+        reach = steps.T @ start
         own = self.data.viewer_index.get(viewer.id)
         if own is not None:  # through other viewers only; the viewer's own walks reach only titles they have seen
             reach[own] = 0.0
         scores = (self._to_title.T @ reach) * self._discount
         best = best_rows(scores, k, self.data.allowed(viewer))
-        contributions = (steps @ self._to_title[:, best]).toarray() * to_title[:, None]
-        because = rows[np.argmax(contributions, axis=0)] if best.size else best
-        ids = self.data.catalog.ids
-        return [Scored(ids[row], float(scores[row]), (_co_viewing(self.data.catalog.name(ids[seed])),))
-                for row, seed in zip(best, because, strict=True)]
+        return [Scored(self.data.catalog.ids[row], float(scores[row])) for row in best]
+
+    async def explain(self, viewer: Viewer, title_ids: Sequence[str], context: ViewingContext) -> Explanations:
+        """Per title, the viewer's title whose walks reach it the most."""
+        rows, start, steps = self._first_steps(viewer)
+        targets = self.data.catalog.indexes_of(title_ids)
+        if not rows.size or not targets.size:
+            return {}
+        contributions = (steps @ self._to_title[:, targets]).toarray() * start[:, None]
+        because = rows[np.argmax(contributions, axis=0)]
+        ids, name = self.data.catalog.ids, self.data.catalog.name
+        return {ids[row]: (_co_viewing(name(ids[seed])),) for row, seed in zip(targets, because, strict=True)}
+
+    def _first_steps(self, viewer: Viewer) -> tuple[Indexes, Floats, sparse.csr_matrix]:
+        """The viewer's engaged titles, the walk's weight leaving the viewer to each, and their steps to viewers."""
+        rows, weights = self.data.engaged(viewer)
+        if not rows.size:
+            return rows, weights, sparse.csr_matrix((0, len(self.data.viewer_ids)))
+        return rows, (weights / weights.sum()) ** self.settings.alpha, self._to_viewer[rows]
 
 
 def _inverse(values: Floats) -> Floats:
     return np.divide(1.0, values, out=np.zeros_like(values, dtype=np.float64), where=values > 0)
 
 
-class GraphCollaborativeStrategy:
+class GraphCollaborativeStrategy(RankedStrategy):
     """The collaborative walk in Cypher against the live graph: the viewer's interactions are the graph's."""
 
     name = "collaborative"
@@ -174,17 +216,18 @@ class GraphCollaborativeStrategy:
     def __init__(self, store: GraphStore, settings: WalkSettings = WalkSettings()) -> None:
         self.store, self.settings = store, settings
 
-    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+    async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
-        params = {"user_id": viewer.id, **self.settings.params()}
-        rows = await self.store.read(Query.RECOMMEND_CO_OCCURRENCE, {**params, "k": k})
-        if not rows:
-            return []
-        because_rows = await self.store.read(Query.RECOMMEND_CO_OCCURRENCE_BECAUSE,
-                                             {**params, "ids": [row["id"] for row in rows]})
-        because = {row["id"]: row["because_title"] or row["because_id"] for row in because_rows}
-        return [Scored(row["id"], float(row["score"]), (_co_viewing(because[row["id"]]),) if row["id"] in because
-                       else ()) for row in rows]
+        rows = await self.store.read(Query.RECOMMEND_CO_OCCURRENCE, {"user_id": viewer.id, **self.settings.params(),
+                                                                     "k": k})
+        return [Scored(row["id"], float(row["score"])) for row in rows]
+
+    async def explain(self, viewer: Viewer, title_ids: Sequence[str], context: ViewingContext) -> Explanations:
+        if not title_ids:
+            return {}
+        rows = await self.store.read(Query.RECOMMEND_CO_OCCURRENCE_BECAUSE,
+                                     {"user_id": viewer.id, **self.settings.params(), "ids": list(title_ids)})
+        return {row["id"]: (_co_viewing(row["because_title"] or row["because_id"]),) for row in rows}
 
 
 # --- content -----------------------------------------------------------------------------------------------------
@@ -231,7 +274,7 @@ SHORTLIST_DIMENSIONS = 96
 SHORTLIST_FACTOR = 4
 
 
-class ContentStrategy:
+class ContentStrategy(RankedStrategy):
     """Scores every title by the cosine of its features with the sum of the viewer's liked titles' features (weighted
     by evidence), times a mild popularity prior.
 
@@ -253,15 +296,12 @@ class ContentStrategy:
         if len(data.catalog) > exact_up_to:
             self._basis, self._projected = _principal_projection(self.features, SHORTLIST_DIMENSIONS)
 
-    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+    async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
-        rows, weights = self.data.liked(viewer)
-        if not rows.size:
-            rows, weights = self.data.engaged(viewer)
+        rows, weights = self._tastes(viewer)
         if not rows.size:
             return []
-        liked = self.features[rows]
-        taste = weights @ liked
+        taste = weights @ self.features[rows]
         allowed = self.data.allowed(viewer)
         if self._basis is None or self._projected is None:
             scores = (self.features @ taste) * self._prior
@@ -272,9 +312,22 @@ class ContentStrategy:
             scores = np.zeros(len(self.data.catalog), dtype=np.float64)
             scores[shortlist] = (self.features[shortlist] @ taste) * self._prior[shortlist]
             best = shortlist[best_rows(scores[shortlist], k, np.ones(shortlist.size, dtype=bool))]
-        nearest = rows[np.argmax((liked @ self.features[best].T) * weights[:, None], axis=0)] if best.size else best
-        return [Scored(self.data.catalog.ids[row], float(scores[row]), (self._reason(row, seed),))
-                for row, seed in zip(best, nearest, strict=True)]
+        return [Scored(self.data.catalog.ids[row], float(scores[row])) for row in best]
+
+    async def explain(self, viewer: Viewer, title_ids: Sequence[str], context: ViewingContext) -> Explanations:
+        """Per title, the viewer's liked title that adds the most to its score."""
+        rows, weights = self._tastes(viewer)
+        targets = self.data.catalog.indexes_of(title_ids)
+        if not rows.size or not targets.size:
+            return {}
+        nearest = rows[np.argmax((self.features[rows] @ self.features[targets].T) * weights[:, None], axis=0)]
+        return {self.data.catalog.ids[row]: (self._reason(row, seed),)
+                for row, seed in zip(targets, nearest, strict=True)}
+
+    def _tastes(self, viewer: Viewer) -> tuple[Indexes, Floats]:
+        """The titles the viewer liked, or failing those engaged with, and how much."""
+        rows, weights = self.data.liked(viewer)
+        return (rows, weights) if rows.size else self.data.engaged(viewer)
 
     def _reason(self, row: int, liked_row: int) -> Reason:
         catalog = self.data.catalog
@@ -305,7 +358,7 @@ class EmbeddingModel(Protocol):
               ) -> npt.NDArray[Any]: ...
 
 
-class GnnStrategy:
+class GnnStrategy(RankedStrategy):
     """The GraphSAGE model's ranking: the viewer embedded from their titles and evidence (signal weights), then
     cosine against every title; the explanation names the viewer's liked title closest to each result."""
 
@@ -320,7 +373,7 @@ class GnnStrategy:
         vectors[self._catalog_rows[known]] = model.title_vectors()[known]
         self.title_vectors = _unit_rows(vectors)
 
-    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+    async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
         evidence = [(title_id, taste.evidence) for title_id, taste in sorted(viewer.tastes.items())
                     if taste.evidence != 0]
@@ -332,15 +385,18 @@ class GnnStrategy:
         known = self._catalog_rows >= 0
         scores[self._catalog_rows[known]] = (1 + cosine[known]) / 2  # on (0, 1], so every known title can rank
         best = best_rows(scores, k, self.data.allowed(viewer))
+        return [Scored(self.data.catalog.ids[row], float(scores[row])) for row in best]
+
+    async def explain(self, viewer: Viewer, title_ids: Sequence[str], context: ViewingContext) -> Explanations:
+        """Per title, the viewer's liked title closest to it in the model's space."""
         liked, _ = self.data.liked(viewer)
-        nearest = (liked[np.argmax(self.title_vectors[liked] @ self.title_vectors[best].T, axis=0)]
-                   if liked.size and best.size else None)
-        names = self.data.catalog
-        return [Scored(names.ids[row], float(scores[row]),
-                       (Reason(ReasonKind.GRAPH_MODEL,
-                               f"close to {quoted(names.name(names.ids[nearest[n]]))} in who watches what"),)
-                       if nearest is not None else ())
-                for n, row in enumerate(best)]
+        targets = self.data.catalog.indexes_of(title_ids)
+        if not liked.size or not targets.size:
+            return {}
+        nearest = liked[np.argmax(self.title_vectors[liked] @ self.title_vectors[targets].T, axis=0)]
+        ids, name = self.data.catalog.ids, self.data.catalog.name
+        return {ids[row]: (Reason(ReasonKind.GRAPH_MODEL, f"close to {quoted(name(ids[seed]))} in who watches what"),)
+                for row, seed in zip(targets, nearest, strict=True)}
 
 
 # --- popularity and context --------------------------------------------------------------------------------------
@@ -398,7 +454,7 @@ class PopularityStrategy:
                 for row in best]
 
 
-class ContextStrategy:
+class ContextStrategy(RankedStrategy):
     """Recent popularity (`PopularityStrategy`) times how well each title fits the viewing context. Without any
     context (no time of day, device or mood) no rule fires and it ranks as popularity does."""
 
@@ -419,19 +475,20 @@ class ContextStrategy:
             self._fits[key] = fit(self.traits, context, self.rules)
         return self._fits[key]
 
-    async def recommend(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
+    async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
-        now = self.popularity.now(context)
-        fitted = self._fit(context)
-        scores = self.popularity.scores_at(now) * fitted.factors
+        scores = self.popularity.scores_at(self.popularity.now(context)) * self._fit(context).factors
         best = best_rows(scores, k, self.data.allowed(viewer))
-        viewers = self.popularity.viewers_in_year_before(now)
-        results = []
-        for row in best:
-            reasons = [Reason(ReasonKind.CONTEXT, text) for text in fitted.reasons(row)]
-            results.append(Scored(self.data.catalog.ids[row], float(scores[row]),
-                                  (*reasons, self.popularity.reason(int(viewers[row])))))
-        return results
+        return [Scored(self.data.catalog.ids[row], float(scores[row])) for row in best]
+
+    async def explain(self, viewer: Viewer, title_ids: Sequence[str], context: ViewingContext) -> Explanations:
+        """How each title fits the context, and how popular it is lately."""
+        fitted = self._fit(context)
+        viewers = self.popularity.viewers_in_year_before(self.popularity.now(context))
+        ids = self.data.catalog.ids
+        return {ids[row]: (*(Reason(ReasonKind.CONTEXT, text) for text in fitted.reasons(row)),
+                           self.popularity.reason(int(viewers[row])))
+                for row in self.data.catalog.indexes_of(title_ids)}
 
 
 # --- baselines ---------------------------------------------------------------------------------------------------
