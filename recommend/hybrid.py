@@ -109,8 +109,9 @@ def reciprocal_rank_fusion(rankings: Mapping[str, Sequence[Scored]], weights: Ma
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
     fused = []
     for title_id, total in ranked:
-        sources = tuple(sorted(shares[title_id], key=lambda name: -shares[title_id][name]))
-        fused.append(Scored(title_id, total, in_order(title_id, sources, given), sources))
+        by_strategy = shares[title_id]
+        sources = tuple(sorted(by_strategy, key=by_strategy.__getitem__, reverse=True))  # stable: ties keep order
+        fused.append(Scored(title_id, total, in_order(title_id, sources, given) if given else (), sources))
     return fused
 
 
