@@ -109,11 +109,13 @@ class PathExplainer:
             paths.setdefault(row["id"], []).append(row)
         return {title_id: person_reason(_strongest_person(rows)) for title_id, rows in paths.items()}
 
-    def explain(self, viewer: Viewer, title_ids: Sequence[str], people: Mapping[str, Reason]
-                ) -> dict[str, list[Reason]]:
-        """Each title's reasons from graph paths: through its people (`people`, from `people()`), then through
-        other viewers; titles without such a path are left out."""
-        reasons = {title_id: [people[title_id]] for title_id in title_ids if title_id in people}
-        for title_id, row in self.co_viewers.best(viewer, title_ids).items():
-            reasons.setdefault(title_id, []).append(co_viewer_reason(row))
-        return reasons
+    def co_viewing(self, viewer: Viewer, title_ids: Sequence[str]) -> dict[str, Reason]:
+        """Per title of `title_ids` with a path through other viewers, the strongest one."""
+        return {title_id: co_viewer_reason(row) for title_id, row in self.co_viewers.best(viewer, title_ids).items()}
+
+
+def by_title(title_ids: Sequence[str], *paths: Mapping[str, Reason]) -> dict[str, list[Reason]]:
+    """Each title's reasons from graph paths, in the order of `paths` (people, then other viewers); titles without
+    such a path are left out."""
+    reasons = {title_id: [found[title_id] for found in paths if title_id in found] for title_id in title_ids}
+    return {title_id: found for title_id, found in reasons.items() if found}

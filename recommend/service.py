@@ -25,7 +25,7 @@ from mediagateway.graph.repository import GraphRepository
 from mediagateway.graph.store import GraphStore
 from mediagateway.recommend.context import ViewingContext
 from mediagateway.recommend.data import LoadProgress, RecommendationData, Viewer
-from mediagateway.recommend.explain import PathExplainer
+from mediagateway.recommend.explain import PathExplainer, by_title
 from mediagateway.recommend.filters import AvailabilityFilter, Platform, Where
 from mediagateway.recommend.hybrid import (
     COLD_START,
@@ -105,10 +105,15 @@ class Recommender:
         candidates, personal = await self._candidates(viewer, context)
         available = await self.filter.available([c.title_id for c in candidates], where)
         left = [c for c in candidates if c.title_id in available]
-        kept = await self.hybrid.explain(viewer, self.hybrid.diversify(left, request.k)[: request.k], context) \
-            if personal else left[: request.k]
+        kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
         kept_ids = [c.title_id for c in kept]
-        paths = self.explainer.explain(viewer, kept_ids, await self.explainer.people(viewer, kept_ids))
+        async with asyncio.TaskGroup() as walks:
+            people = walks.create_task(self.explainer.people(viewer, kept_ids))
+            await asyncio.sleep(0)  # the people walk is on its way to the store; the rest is explained meanwhile
+            co_viewing = self.explainer.co_viewing(viewer, kept_ids)
+            if personal:
+                kept = await self.hybrid.explain(viewer, kept, context)
+        paths = by_title(kept_ids, people.result(), co_viewing)
         return [self._recommendation(c, paths.get(c.title_id, []), available[c.title_id], viewer) for c in kept]
 
     async def _candidates(self, viewer: Viewer, context: ViewingContext) -> tuple[list[Scored], bool]:
