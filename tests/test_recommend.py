@@ -343,6 +343,10 @@ def test_reciprocal_rank_fusion_by_hand() -> None:
     assert ids(fused) == ["x", "y", "z"]  # gnn weighs nothing: w is not there
     assert [s.score for s in fused] == pytest.approx([0.5 / 61 + 0.25 / 62, 0.5 / 62 + 0.25 / 61, 0.5 / 63])
     assert texts(fused[0]) == ["x by a", "x by b"]  # the larger share first
+    assert [s.sources for s in fused] == [("collaborative", "content"), ("collaborative", "content"),
+                                          ("collaborative",)]
+    assert reciprocal_rank_fusion(rankings, {"collaborative": 0.1, "content": 1.0})[0].sources == (
+        "content", "collaborative")
 
 
 def test_fusion_ties_go_to_the_lower_title_id() -> None:
