@@ -18,7 +18,15 @@ import torch
 
 from mediagateway.graph.connect import StoreRuntime
 from mediagateway.graph.errors import InvalidInput
-from mediagateway.graph.sage import NotEnoughToTrain, SageConfig, SageModel, TrainingGraph, roc_auc, train
+from mediagateway.graph.sage import (
+    NotEnoughToTrain,
+    SageConfig,
+    SageModel,
+    TrainingGraph,
+    popular_titles,
+    roc_auc,
+    train,
+)
 from mediagateway.graph.sage_registry import ModelRegistry
 from mediagateway.graph.sampler import CsrAdjacency, HeteroCsr, NeighbourSampler, SampledSubgraph, edge_key
 from mediagateway.graph.store import VectorIndex
@@ -328,6 +336,21 @@ def test_a_saved_model_loads_back_scoring_the_same(model: SageModel, tmp_path: P
 def test_loading_what_is_not_a_model_says_so(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"is not a saved GraphSAGE model: model\.json is missing"):
         SageModel.load(tmp_path)
+
+
+def test_negatives_are_drawn_by_the_square_root_of_their_likes(clusters: TrainingGraph) -> None:
+    every_edge = np.ones(clusters.interaction_users.size, dtype=bool)
+    liked = np.bincount(clusters.interaction_titles[clusters.interaction_weights > 0],
+                        minlength=len(clusters.title_ids))
+
+    def shares(exponent: float) -> np.ndarray:
+        drawn = popular_titles(clusters, every_edge, exponent, np.random.default_rng(3))(40_000)
+        return np.bincount(drawn, minlength=len(clusters.title_ids)) / 40_000
+
+    leaning = np.sqrt(1.0 + liked)
+    assert liked.min() < liked.max()
+    assert np.allclose(shares(0.5), leaning / leaning.sum(), atol=0.004)  # five standard deviations
+    assert np.allclose(shares(0.0), 1 / len(clusters.title_ids), atol=0.004)
 
 
 def test_held_out_pairs_can_be_given_instead_of_a_fraction(clusters: TrainingGraph) -> None:
