@@ -329,7 +329,7 @@ def test_an_unexpected_error_is_masked_and_logged_with_the_request_id(dev: Api,
     connection.hset("rq:job:damaged-job", mapping={"status": "finished", "data": b"not a pickled job",
                                                    "created_at": "2026-01-01T00:00:00.000000Z"})
     try:
-        response = dev.post('query DamagedJob { job(id: "damaged-job") { status function } }',
+        response = dev.post('query DamagedJob { job(id: "damaged-job") { status function } }', None,
                             **{"X-Request-ID": "masking-check-1"})
     finally:
         connection.delete("rq:job:damaged-job")
@@ -374,7 +374,8 @@ def test_production_tells_an_unreachable_store_without_its_address(
                                    "MG_REDIS_URL": f"redis://127.0.0.1:{dead_port}",
                                    "MG_DATA_DIR": str(tmp_path_factory.mktemp("unused"))}, stderr)
         try:
-            response = Api(base, log).post("query Counts { stats { backend } }", **{"X-Request-ID": "store-down-1"})
+            response = Api(base, log).post("query Counts { stats { backend } }", None,
+                                           **{"X-Request-ID": "store-down-1"})
             (logged,) = Api(base, log).log_lines(lambda line: line["request_id"] == "store-down-1"
                                                   and line["level"] == "WARNING")
         finally:
@@ -433,7 +434,7 @@ def test_a_sane_request_id_is_echoed_and_any_other_replaced(dev: Api) -> None:
 
 
 def test_each_request_writes_one_json_access_line(dev: Api) -> None:
-    response = dev.post("query AccessLogged { stats { backend } }", **{"X-Request-ID": "access-line-1"})
+    response = dev.post("query AccessLogged { stats { backend } }", None, **{"X-Request-ID": "access-line-1"})
 
     (line,) = dev.log_lines(lambda line: line["request_id"] == "access-line-1")
     assert response.status_code == 200

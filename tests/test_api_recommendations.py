@@ -107,7 +107,7 @@ async def test_similar_titles_by_id_and_an_unknown_id(api: str) -> None:
         assert "title:heat" not in {n["id"] for n in found["similar"]["nodes"]}
         with pytest.raises(TransportQueryError) as failure:
             await session.execute(GraphQLRequest(query, variable_values={"id": "title:nope"}))
-    assert failure.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
+    assert failure.value.errors and failure.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
 
 
 def test_the_development_header_is_ignored_in_production(loaded: None, embedded_settings: Settings) -> None:

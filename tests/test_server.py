@@ -132,7 +132,7 @@ async def test_unknown_title_is_null_with_a_not_found_error(api: str) -> None:
     with pytest.raises(TransportQueryError) as failure:
         await graphql(api, TITLE_PAGE, {"id": "title:nope"})
     assert failure.value.data == {"content": None}
-    assert failure.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
+    assert failure.value.errors and failure.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_stats_counts_nodes_by_label(api: str) -> None:
