@@ -107,13 +107,18 @@ class Recommender:
         left = [c for c in candidates if c.title_id in available]
         kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
         kept_ids = [c.title_id for c in kept]
-        async with asyncio.TaskGroup() as walks:
-            people = walks.create_task(self.explainer.people(viewer, kept_ids))
+        # A task, not a TaskGroup: a group would wrap a store error in an ExceptionGroup, and the client would get
+        # INTERNAL_SERVER_ERROR instead of UNAVAILABLE.
+        people = asyncio.create_task(self.explainer.people(viewer, kept_ids))
+        try:
             await asyncio.sleep(0)  # the people walk is on its way to the store; the rest is explained meanwhile
             co_viewing = self.explainer.co_viewing(viewer, kept_ids)
             if personal:
                 kept = await self.hybrid.explain(viewer, kept, context)
-        paths = by_title(kept_ids, people.result(), co_viewing)
+        except BaseException:
+            people.cancel()
+            raise
+        paths = by_title(kept_ids, await people, co_viewing)
         return [self._recommendation(c, paths.get(c.title_id, []), available[c.title_id], viewer) for c in kept]
 
     async def _candidates(self, viewer: Viewer, context: ViewingContext) -> tuple[list[Scored], bool]:
