@@ -421,6 +421,14 @@ class ContentLinks(Out):
     children: list[ChildContent] = []
 
 
+class Person(Out):
+    id: str
+    name: str
+    birth_year: int | None = None
+    imdb_id: str | None = None
+    tmdb_id: int | None = None
+
+
 class ContentDetail(Out):
     """A title with its people, genres, moods, parents, children and availability: one round trip."""
 
@@ -428,17 +436,11 @@ class ContentDetail(Out):
     genres: list[Term]
     moods: list[Term]
     credits: list[CreditOut]
+    people: list[Person]
+    """The people of `credits`, whole, each once."""
     parent_id: str | None
     children: list[ChildContent]
     windows: list[AvailabilityWindow]
-
-
-class Person(Out):
-    id: str
-    name: str
-    birth_year: int | None = None
-    imdb_id: str | None = None
-    tmdb_id: int | None = None
 
 
 class ContentSummary(Out):

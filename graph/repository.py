@@ -380,11 +380,13 @@ def _content_detail(row: Mapping[str, Any]) -> ContentDetail:
     """A title page from cypher/content/get.cypher: the title's links sorted into their kinds, windows apart."""
     windows = [link["node"] for link in row["links"] if link["rel"] == "OF"]
     links = content_links(link for link in row["links"] if link["rel"] != "OF")
+    people = {link["node"]["id"]: link["node"] for link in row["links"] if link["rel"] in RELATIONSHIP_ROLE}
     return ContentDetail(
         content=Content.model_validate(row["content"]),
         genres=links.genres,
         moods=links.moods,
         credits=links.credits,
+        people=sorted(people.values(), key=lambda person: person["id"]),
         parent_id=links.parent_id,
         children=links.children,
         windows=sorted(windows, key=lambda w: (w["region_id"], w["platform_id"], w.get("price") or 0, w["id"])),

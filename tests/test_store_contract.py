@@ -42,6 +42,8 @@ async def test_title_with_people_genres_moods_and_availability_in_one_read(repo:
         ("Michael Mann", "director", None),
         ("Michael Mann", "writer", None),
     ]
+    assert [(p.name, p.birth_year) for p in heat.people] == [
+        ("Robert De Niro", 1943), ("Michael Mann", 1943), ("Al Pacino", 1940)]
     assert heat.parent_id is None
     assert [(w.region_id, w.platform_id, w.pricing_model) for w in heat.windows] == [
         ("GB", "streamflix", "SVOD"),
@@ -51,7 +53,7 @@ async def test_title_with_people_genres_moods_and_availability_in_one_read(repo:
     rental = heat.windows[1]
     assert rental.price == pytest.approx(3.99)
     assert rental.currency == "USD"
-    assert rental.platform_name == "RentBox"
+    assert (rental.platform_name, rental.region_name) == ("RentBox", "United States")
     subscription = heat.windows[2]
     assert subscription.quality == ["HD", "UHD"]
     assert subscription.audio == ["5.1"]
