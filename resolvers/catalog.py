@@ -6,8 +6,10 @@ import strawberry
 
 from mediagateway.graph import model
 from mediagateway.resolvers.context import Info
+from mediagateway.resolvers.selection import first_argument, selected_fields
 from mediagateway.schema.arguments import checked_id, checked_ids, checked_region
 from mediagateway.schema.catalog import (
+    SIMILAR_PAGE_SIZE,
     AvailabilityWindow,
     Content,
     Node,
@@ -17,12 +19,28 @@ from mediagateway.schema.catalog import (
     shown_windows,
 )
 from mediagateway.schema.errors import NotFoundError
-from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, paginate
+from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, PageRequest, paginate
 from mediagateway.schema.types import LabelCount, Stats, WhereToWatch
+
+TITLE_PAGE_FIELDS = frozenset({"genres", "moods", "credits", "availability", "availabilityByRegion", "seasons",
+                               "episodes", "show", "season"})
+"""The fields of a title that `Loaders.title_page` reads with the title itself."""
 
 
 async def content(info: Info, id: strawberry.ID) -> Content | None:
-    found = await info.context.loaders.content.load(checked_id("id", str(id)))
+    """A title; when the query asks for its parts, read with them in one round trip (`Loaders.title_page`), with
+    the similar titles' search started beside it."""
+    key = checked_id("id", str(id))
+    loaders = info.context.loaders
+    selected = selected_fields(info)
+    if "similar" in selected:
+        first = first_argument(info, selected["similar"], SIMILAR_PAGE_SIZE)
+        if first is None or first >= 0:  # a negative `first` is refused by the field itself
+            loaders.similar_titles(key, PageRequest.of(first, None).size)
+    if selected.keys() & TITLE_PAGE_FIELDS:
+        found = await loaders.title_page(key)
+    else:
+        found = await loaders.content.load(key)
     if found is None:
         raise NotFoundError("title", str(id))
     return content_of(found)

@@ -6,11 +6,17 @@ keyword search and the filter (4), then one per kind of data the client selects 
 genres and moods, credits with their people, seasons and episodes (1 each). So a page of 50 results with
 availability, genres and people costs 7 round trips, whatever the page size; tests/test_api_discovery.py checks
 it. The kinds are apart so that a page asking for genres does not read every title's cast.
+
+A title page (`content(id)` with any of its parts) costs two round trips, side by side: the title with all its parts
+in one statement (`title_page`), and the search for similar titles (a show's seasons, or a season's episodes, cost
+one more: the children themselves); tests/test_api_discovery.py checks it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -29,14 +35,38 @@ class Loaders:
         self.windows = DataLoader[str, list[model.AvailabilityWindow]](load_fn=self._windows)
         self.person = DataLoader[str, model.Person | None](load_fn=self._people)
         self.credits = DataLoader[str, list[Credit]](load_fn=self._credits)
+        self._similar: dict[tuple[str, int], asyncio.Task[list[model.Content]]] = {}
+
+    async def title_page(self, content_id: str) -> model.Content | None:
+        """A title, read with its genres, moods, credits and people, family and windows in one round trip, which
+        then answer the loaders of those parts without another."""
+        detail = await self.reads.repository.get_content(content_id)
+        if detail is None:
+            return None
+        self.content.prime(content_id, detail.content)
+        self.taxonomy.prime(content_id, model.ContentLinks(genres=detail.genres, moods=detail.moods))
+        self.credits_of.prime(content_id, model.ContentLinks(credits=detail.credits))
+        for person in detail.people:
+            self.person.prime(person.id, person)
+        self.family.prime(content_id, model.ContentLinks(parent_id=detail.parent_id, children=detail.children))
+        self.windows.prime(content_id, [w for w in detail.windows
+                                        if w.available_until is None or w.available_until > self.now])
+        return detail.content
 
     def prime_contents(self, contents: Sequence[model.Content]) -> None:
         for content in contents:
             self.content.prime(content.id, content)
 
-    async def similar_titles(self, content_id: str, k: int) -> list[model.Content]:
+    def similar_titles(self, content_id: str, k: int) -> asyncio.Task[list[model.Content]]:
         """Up to k titles nearest in meaning (text embeddings), or, for a title without an embedding yet, those
-        sharing the most people, genres and moods with it."""
+        sharing the most people, genres and moods with it; read once per request, from the first call."""
+        key = (content_id, k)
+        if key not in self._similar:
+            self._similar[key] = asyncio.create_task(self._similar_titles(content_id, k))
+            _quiet(self._similar[key])
+        return self._similar[key]
+
+    async def _similar_titles(self, content_id: str, k: int) -> list[model.Content]:
         if k == 0:
             return []
         nearest = await self.reads.similar_by_text(content_id, k)
@@ -78,3 +108,9 @@ class Loaders:
         credits = [found.get(i, []) for i in ids]
         self.prime_contents([credit.content for person_credits in credits for credit in person_credits])
         return credits
+
+
+def _quiet(future: asyncio.Future[Any]) -> None:
+    """Mark the exception of `future` as seen: a search started for a title that turns out not to exist is never
+    awaited, and must not log "exception was never retrieved"; whoever awaits it still gets the exception."""
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())

@@ -17,6 +17,8 @@ from mediagateway.graph import model, trust
 from mediagateway.resolvers.context import Info
 from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, connection, paginate
 
+SIMILAR_PAGE_SIZE = 10
+
 ContentKind = strawberry.enum(model.ContentKind, description="movie, show, season or episode")
 PricingModel = strawberry.enum(model.PricingModel, description="SVOD subscription, TVOD rent or buy, AVOD ads, FREE")
 Transaction = strawberry.enum(model.Transaction, description="what a TVOD price buys")
@@ -238,7 +240,7 @@ class Content(Node):
 
     @strawberry.field(description="Titles close to this one in meaning (text embeddings), or sharing people, "
                                   "genres and moods when it has no embedding yet")
-    async def similar(self, info: Info, first: int | None = 10) -> Connection[Content]:
+    async def similar(self, info: Info, first: int | None = SIMILAR_PAGE_SIZE) -> Connection[Content]:
         page = PageRequest.of(first, None)
         found = await info.context.loaders.similar_titles(str(self.id), page.size)
         return connection([content_of(c) for c in found], len(found), page)

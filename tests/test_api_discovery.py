@@ -3,6 +3,7 @@ catalog of `discovery_catalog` (availability relative to now) with real text emb
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from mediagateway.graph.embeddings import TextEncoder, embedding_text
+from mediagateway.server import create_app
 from mediagateway.settings import Settings
 
 from . import discovery_catalog as catalog
@@ -375,3 +377,41 @@ async def test_a_search_page_costs_seven_round_trips_whatever_its_size(api: str,
     assert ran == {"vector/content_text": 1, "search/title_keyword": 1, "search/person_keyword": 1,
                    "search/filter_titles": 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1,
                    "content/credits_by_ids": 1}
+
+
+TITLE_PAGE_IN_FRAGMENTS = """
+query Title($id: ID!, $similar: Int) {
+  content(id: $id) {
+    title
+    ...Taxonomy
+    ... on Movie { credits { nodes { person { name } } } availability { totalCount } }
+    similar(first: $similar) { nodes { id } }
+  }
+}
+fragment Taxonomy on Content { genres { nodes { name } } moods { nodes { name } } }
+"""
+
+
+async def test_a_title_page_is_one_read_with_the_similar_titles_searched_beside_it(
+        loaded: int, embedded_settings: Settings) -> None:
+    app = create_app(embedded_settings.model_copy(update={"graph_name": GRAPH}))
+    started: dict[str, list[float]] = {}
+    finished: dict[str, float] = {}
+
+    def heard(name: str, seconds: float, ok: bool) -> None:
+        finished[name] = time.perf_counter()
+        started.setdefault(name, []).append(finished[name] - seconds)
+
+    async with app.router.lifespan_context(app):
+        app.state.service.store_runtime.store.add_observer(heard)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as client:
+            response = await client.post("/graphql", json={"query": TITLE_PAGE_IN_FRAGMENTS,
+                                                           "variables": {"id": "title:heat", "similar": 2}})
+
+    heat = response.json()["data"]["content"]
+    assert heat["title"] == "Heat" and len(heat["similar"]["nodes"]) == 2
+    assert [g["name"] for g in heat["genres"]["nodes"]] == ["Crime", "Thriller"]
+    assert [c["person"]["name"] for c in heat["credits"]["nodes"]] == ["Michael Mann", "Al Pacino", "Robert De Niro"]
+    assert heat["availability"]["totalCount"] == 4  # the FreeView offer, trusted 0.45 today, is not shown
+    assert {name: len(starts) for name, starts in started.items()} == {"content/get": 1, "content/similar": 1}
+    assert started["content/similar"][0] < finished["content/get"]
