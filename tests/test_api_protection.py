@@ -175,10 +175,20 @@ def test_a_page_size_is_clamped_before_it_is_costed(dev: Api) -> None:
 
 
 def test_the_same_document_is_costed_again_with_new_variables(dev: Api) -> None:
-    # validation is cached by document; the budget depends on the variables, so it is checked on every request
+    # validation is cached by document; the budget depends on the variables, so it is cached by them too
     assert not [e for e in errors_of(dev.post(WIDE_BROWSE, {"n": 5}))
                 if e["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"]
     (error,) = errors_of(dev.post(WIDE_BROWSE, {"n": 100}))
+
+    assert error["message"].startswith("The document's list cost is 10100,")
+
+
+def test_a_variable_that_is_not_a_number_does_not_change_the_cost_of_a_request_without_it(dev: Api) -> None:
+    document = WIDE_BROWSE.replace("$n: Int)", "$n: Int = 100)")
+    assert not [e for e in errors_of(dev.post(document, {"n": "many"}))
+                if e["message"].startswith("The document's list cost")]
+
+    (error,) = errors_of(dev.post(document))  # $n takes its default, 100
 
     assert error["message"].startswith("The document's list cost is 10100,")
 
