@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from mediagateway.graph import model
@@ -56,7 +58,8 @@ async def person(info: Info, id: strawberry.ID) -> Person | None:
 async def node(info: Info, id: strawberry.ID) -> Node | None:
     """Titles and people by id (genre and mood ids are their names, so they are fetched as such)."""
     key = checked_id("id", str(id))
-    title, someone = await info.context.loaders.content.load(key), await info.context.loaders.person.load(key)
+    loaders = info.context.loaders
+    title, someone = await asyncio.gather(loaders.content.load(key), loaders.person.load(key))  # side by side
     if title is not None:
         return content_of(title)
     if someone is not None:
