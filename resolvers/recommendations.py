@@ -12,10 +12,10 @@ import strawberry
 from mediagateway.graph.errors import InvalidInput
 from mediagateway.recommend.context import MOODS, ViewingContext
 from mediagateway.recommend.service import MAX_RESULTS, RecommendationRequest
-from mediagateway.resolvers.catalog import content as title_page
 from mediagateway.resolvers.context import Info
+from mediagateway.schema.arguments import checked_id
 from mediagateway.schema.catalog import Content, Platform, content_of
-from mediagateway.schema.errors import ClientError, InvalidArgumentError
+from mediagateway.schema.errors import ClientError, InvalidArgumentError, NotFoundError
 from mediagateway.schema.pagination import (
     DEFAULT_PAGE_SIZE,
     Connection,
@@ -86,7 +86,10 @@ async def recommendations(
 
 async def similar(info: Info, content_id: str, first: int | None = DEFAULT_PAGE_SIZE) -> Connection[Content]:
     """Titles close to a title in meaning, or sharing its people, genres and moods when it has no embedding."""
-    await title_page(info, content_id)  # NOT_FOUND for an unknown title
+    key = checked_id("contentId", content_id)
     page = PageRequest.of(first, None)
-    found = await info.context.loaders.similar_titles(content_id, page.size)
+    searching = info.context.loaders.similar_titles(key, page.size)  # beside the title's read
+    if await info.context.loaders.content.load(key) is None:
+        raise NotFoundError("title", content_id)
+    found = await searching
     return connection([content_of(c) for c in found], len(found), page)
