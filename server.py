@@ -84,6 +84,10 @@ class ServiceState:
         self.encoder = await asyncio.to_thread(load_query_encoder, self.settings)
         with contextlib.suppress(StoreUnavailable):
             await self.ensure_schema()
+        # What is alive now (modules, the schema, the text model) lives as long as the process: out of the garbage
+        # collector's full collections, each of which walked it for about 110 ms, every few seconds under search
+        # load, and was most of the slowest searches (bench/README.md, "Where a search's time goes").
+        gc.freeze()
 
     async def ensure_schema(self) -> None:
         if self.schema_ready:
