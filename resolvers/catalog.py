@@ -72,7 +72,9 @@ async def where_to_watch(info: Info, content_id: strawberry.ID, region: str,
                          first: int | None = DEFAULT_PAGE_SIZE) -> WhereToWatch:
     """The best way for a viewer in `region` who subscribes to `platforms` to watch a title now."""
     checked_region("region", region)
-    title = await content(info, content_id)
+    found = await info.context.loaders.content.load(checked_id("contentId", str(content_id)))
+    if found is None:
+        raise NotFoundError("title", str(content_id))
     now = info.context.now
     subscribed = set(checked_ids("platforms", platforms))
     windows = [w for w in shown_windows(await info.context.loaders.windows.load(str(content_id)), now, region)
@@ -80,7 +82,7 @@ async def where_to_watch(info: Info, content_id: strawberry.ID, region: str,
     ranked = sorted(windows, key=lambda w: _viewer_rank(w, subscribed))
     best = ranked[0] if ranked else None
     return WhereToWatch(
-        content=title,
+        content=content_of(found),
         region=region,
         best=AvailabilityWindow.of(best, now) if best else None,
         reason=_reason(best, subscribed, region),

@@ -250,6 +250,18 @@ async def test_an_unknown_id_is_null_with_a_typed_error(api: str) -> None:
         assert "'nope'" in failure["error"]["message"]
 
 
+async def test_a_title_page_with_a_bad_or_unknown_argument_gets_the_typed_error(api: str) -> None:
+    query = """query($id: ID!, $n: Int) { content(id: $id) {
+                 title genres { totalCount } similar(first: $n) { totalCount } } }"""
+
+    negative = await graphql_error(api, query, {"id": "title:heat", "n": -1})
+    unknown = await graphql_error(api, query, {"id": "title:nope", "n": 2})
+
+    assert negative["error"]["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert negative["error"]["message"].startswith("first: ")
+    assert (unknown["error"]["extensions"]["code"], unknown["data"]) == ("NOT_FOUND", {"content": None})
+
+
 async def test_a_person_has_a_filmography_with_availability(api: str) -> None:
     query = """{ person(id: "person:pacino") { name filmography { totalCount nodes { role character
                    content { title availability(region: "US") { totalCount } } } } } }"""
