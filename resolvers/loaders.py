@@ -9,7 +9,8 @@ it. The kinds are apart so that a page asking for genres does not read every tit
 
 A title page (`content(id)` with any of its parts) costs two round trips, side by side: the title with all its parts
 in one statement (`title_page`), and the search for similar titles (a show's seasons, or a season's episodes, cost
-one more: the children themselves); tests/test_api_discovery.py checks it.
+one more: the children themselves); tests/test_api_discovery.py checks it. Recommendations read their titles and,
+when the query asks for them, the titles' genres and moods side by side (`prefetch`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ class Loaders:
         self.windows.prime(content_id, [w for w in detail.windows
                                         if w.available_until is None or w.available_until > self.now])
         return detail.content
+
+    @staticmethod
+    def prefetch(loader: DataLoader[str, Any], keys: Sequence[str]) -> None:
+        """Start loading `keys` now, beside whatever else is read; whoever asks for them later gets the same read."""
+        _quiet(asyncio.ensure_future(loader.load_many(keys)))
 
     def prime_contents(self, contents: Sequence[model.Content]) -> None:
         for content in contents:

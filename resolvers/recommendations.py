@@ -13,6 +13,7 @@ from mediagateway.graph.errors import InvalidInput
 from mediagateway.recommend.context import MOODS, ViewingContext
 from mediagateway.recommend.service import MAX_RESULTS, RecommendationRequest
 from mediagateway.resolvers.context import Info
+from mediagateway.resolvers.selection import selected_fields
 from mediagateway.schema.arguments import checked_id
 from mediagateway.schema.catalog import Content, Platform, content_of
 from mediagateway.schema.errors import ClientError, InvalidArgumentError, NotFoundError
@@ -33,6 +34,7 @@ from mediagateway.schema.recommendations import (
 )
 
 DEV_USER_HEADER = "X-Dev-User-Id"
+TAXONOMY_FIELDS = frozenset({"genres", "moods"})
 
 
 class UnauthenticatedError(ClientError):
@@ -67,7 +69,10 @@ async def recommendations(
         problem = exc.problems[0]
         raise InvalidArgumentError("onlyMyServices" if problem.field == "only_subscriptions" else "viewer",
                                    problem.message) from exc
-    contents = await info.context.loaders.content.load_many([r.title_id for r in found])
+    ids = [r.title_id for r in found]
+    if TAXONOMY_FIELDS & (selected_fields(info, "edges", "node").keys() | selected_fields(info, "nodes").keys()):
+        info.context.loaders.prefetch(info.context.loaders.taxonomy, ids)  # beside the titles, not after them
+    contents = await info.context.loaders.content.load_many(ids)
     edges = [
         RecommendationEdge(cursor=encode_cursor(i), node=content_of(content), score=round(r.score, 6),
                            explanation=r.explanation,

@@ -8,24 +8,31 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, IntValueN
 from mediagateway.resolvers.context import Info
 
 
-def selected_fields(info: Info) -> dict[str, FieldNode]:
-    """The fields selected directly under the current one, by name, through inline fragments and fragment spreads
-    of any type condition (so a field of one kind of title only may be prefetched for nothing: a cheap read)."""
-    raw = info._raw_info
-    found: dict[str, FieldNode] = {}
-    pending = [node.selection_set for node in raw.field_nodes if node.selection_set is not None]
+def selected_fields(info: Info, *path: str) -> dict[str, FieldNode]:
+    """The fields selected directly under the current one, or under the field reached from it by the names of
+    `path` ("edges", "node"), by name; through inline fragments and fragment spreads of any type condition (so a
+    field of one kind of title only may be prefetched for nothing: a cheap read)."""
+    nodes: list[FieldNode] = list(info._raw_info.field_nodes)
+    for name in path:
+        nodes = _fields_under(info, nodes).get(name, [])
+    return {name: found[0] for name, found in _fields_under(info, nodes).items()}
+
+
+def _fields_under(info: Info, nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
+    fragments = info._raw_info.fragments
+    found: dict[str, list[FieldNode]] = {}
+    pending = [node.selection_set for node in nodes if node.selection_set is not None]
     spread: set[str] = set()
     while pending:
         for selection in pending.pop().selections:
             if isinstance(selection, FieldNode):
-                found.setdefault(selection.name.value, selection)
+                found.setdefault(selection.name.value, []).append(selection)
             elif isinstance(selection, InlineFragmentNode):
                 pending.append(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in spread:
                 spread.add(selection.name.value)
-                fragment = raw.fragments.get(selection.name.value)
-                if fragment is not None:
-                    pending.append(fragment.selection_set)
+                if selection.name.value in fragments:
+                    pending.append(fragments[selection.name.value].selection_set)
     return found
 
 

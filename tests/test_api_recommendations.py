@@ -13,7 +13,8 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
-from mediagateway.settings import Settings
+from mediagateway.server import create_app
+from mediagateway.settings import Mode, Settings
 
 from . import recommend_catalog as catalog
 from .own_graph import own_graph
@@ -96,6 +97,28 @@ async def test_bad_requests_get_typed_errors(api: str, viewer: str | None, varia
 
     assert error["extensions"]["code"] == code
     assert error["message"].startswith(naming)
+
+
+async def test_the_titles_genres_are_read_beside_the_titles_not_after_them(
+        loaded: None, embedded_settings: Settings) -> None:
+    app = create_app(embedded_settings.model_copy(update={"graph_name": GRAPH, "mode": Mode.DEVELOPMENT}))
+    started: dict[str, float] = {}
+    finished: dict[str, float] = {}
+
+    def heard(name: str, seconds: float, ok: bool) -> None:
+        finished[name] = time.perf_counter()
+        started[name] = finished[name] - seconds
+
+    async with app.router.lifespan_context(app):
+        app.state.service.store_runtime.store.add_observer(heard)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as client:
+            response = await client.post(
+                "/graphql", headers={"X-Dev-User-Id": "user:ana"}, timeout=60,
+                json={"query": "{ recommendations(first: 3) { nodes { title genres { nodes { name } } } } }"})
+
+    nodes = response.json()["data"]["recommendations"]["nodes"]
+    assert nodes and all(node["genres"]["nodes"] for node in nodes)
+    assert started["content/taxonomy_by_ids"] < finished["content/by_ids"]
 
 
 async def test_similar_titles_by_id_and_an_unknown_id(api: str) -> None:
