@@ -8,7 +8,7 @@ import strawberry
 
 from mediagateway.graph import model
 from mediagateway.resolvers.context import Info
-from mediagateway.resolvers.selection import first_argument, selected_fields
+from mediagateway.resolvers.selection import selected_fields
 from mediagateway.schema.arguments import checked_id, checked_ids, checked_region
 from mediagateway.schema.catalog import (
     SIMILAR_PAGE_SIZE,
@@ -21,7 +21,7 @@ from mediagateway.schema.catalog import (
     shown_windows,
 )
 from mediagateway.schema.errors import NotFoundError
-from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, PageRequest, paginate
+from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, PageRequest, first_argument, paginate
 from mediagateway.schema.types import LabelCount, Stats, WhereToWatch
 
 TITLE_PAGE_FIELDS = frozenset({"genres", "moods", "credits", "availability", "availabilityByRegion", "seasons",
@@ -36,7 +36,7 @@ async def content(info: Info, id: strawberry.ID) -> Content | None:
     loaders = info.context.loaders
     selected = selected_fields(info)
     if "similar" in selected:
-        first = first_argument(info, selected["similar"], SIMILAR_PAGE_SIZE)
+        first = first_argument(selected["similar"], info.variable_values, absent=SIMILAR_PAGE_SIZE)
         if first is None or first >= 0:  # a negative `first` is refused by the field itself
             loaders.similar_titles(key, PageRequest.of(first, None).size)
     if selected.keys() & TITLE_PAGE_FIELDS:

@@ -3,7 +3,7 @@ before they ask (see `content` in resolvers/catalog.py)."""
 
 from __future__ import annotations
 
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, IntValueNode, NullValueNode, VariableNode
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from mediagateway.resolvers.context import Info
 
@@ -34,21 +34,3 @@ def _fields_under(info: Info, nodes: list[FieldNode]) -> dict[str, list[FieldNod
                 if selection.name.value in fragments:
                     pending.append(fragments[selection.name.value].selection_set)
     return found
-
-
-def first_argument(info: Info, node: FieldNode, default: int | None) -> int | None:
-    """The `first` a selected field's resolver will get: a literal, a variable's value, or the field's `default`
-    when the argument is absent (validation has already checked that it is an Int)."""
-    argument = next((arg for arg in node.arguments or () if arg.name.value == "first"), None)
-    if argument is None:
-        return default
-    value = argument.value
-    if isinstance(value, IntValueNode):
-        return int(value.value)
-    if isinstance(value, NullValueNode):
-        return None
-    if isinstance(value, VariableNode):
-        variables = info._raw_info.variable_values
-        name = value.name.value
-        return variables[name] if name in variables else default
-    return default

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from graphql import FieldNode, IntValueNode, VariableNode
 
 from mediagateway.schema.errors import InvalidArgumentError
 
@@ -23,6 +24,19 @@ MAX_PAGE_SIZE = 100
 _PREFIX = "offset:"
 
 T = TypeVar("T")
+
+
+def first_argument(node: FieldNode, variables: Mapping[str, Any], absent: Any = None) -> Any:
+    """What a field of a document is given as `first`: its literal, its variable's value in `variables`, or `absent`
+    when neither the argument nor its variable is given; None for a literal null (validation refuses the rest)."""
+    argument = next((arg for arg in node.arguments or () if arg.name.value == "first"), None)
+    if argument is None:
+        return absent
+    if isinstance(argument.value, IntValueNode):
+        return int(argument.value.value)
+    if isinstance(argument.value, VariableNode):
+        return variables.get(argument.value.name.value, absent)
+    return None
 
 
 @strawberry.type

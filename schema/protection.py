@@ -55,7 +55,6 @@ from graphql import (
     NamedTypeNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    VariableNode,
     get_named_type,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
@@ -66,7 +65,7 @@ from strawberry.schema.schema import validate_document
 
 from mediagateway.graph.errors import InvalidInput, StoreUnavailable
 from mediagateway.schema.errors import ClientError
-from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, first_argument
 from mediagateway.settings import Mode, Settings
 
 log = logging.getLogger("mediagateway.graphql")
@@ -304,10 +303,9 @@ class DocumentShapes:
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any],
                  max_depth: int) -> None:
         self.schema = schema
-        self.variables = variables
         self.max_depth = max_depth
         self.operations = [node for node in document.definitions if isinstance(node, OperationDefinitionNode)]
-        self.defaults = _variable_defaults(self.operations)
+        self.variables = {**_variable_defaults(self.operations), **variables}  # as coerced, with the defaults
         self.fragments = {node.name.value: node for node in document.definitions
                           if isinstance(node, FragmentDefinitionNode)}
         self.fragment_shapes: dict[str, Shape] = {}
@@ -372,22 +370,11 @@ class DocumentShapes:
         """The clamped `first` of a paged list field; None for any other field."""
         if definition is None or "first" not in definition.args:
             return None
-        requested = self._first_argument(node)
+        requested = _as_int(first_argument(node, self.variables))
         if requested is None:
             default = definition.args["first"].default_value
             requested = default if isinstance(default, int) and not isinstance(default, bool) else DEFAULT_PAGE_SIZE
         return min(max(requested, 0), MAX_PAGE_SIZE)
-
-    def _first_argument(self, node: FieldNode) -> int | None:
-        argument = next((arg for arg in node.arguments or () if arg.name.value == "first"), None)
-        if argument is None:
-            return None
-        if isinstance(argument.value, IntValueNode):
-            return int(argument.value.value)
-        if isinstance(argument.value, VariableNode):
-            name = argument.value.name.value
-            return _as_int(self.variables[name]) if name in self.variables else self.defaults.get(name)
-        return None
 
     def _type_named(self, condition: NamedTypeNode | None,
                     otherwise: GraphQLNamedType | None) -> GraphQLNamedType | None:
