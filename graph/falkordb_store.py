@@ -20,6 +20,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from mediagateway.graph.errors import FieldProblem, InvalidInput, QueryFailed, StoreAuthError, StoreUnavailable
 from mediagateway.graph.model import UNIQUE_KEYS
 from mediagateway.graph.queries import Query, QueryBook, Script
+from mediagateway.graph.statement_connections import StatementConnections
 from mediagateway.graph.store import GraphStore, Params, Row, SchemaParams
 
 _ALREADY_THERE = ("already indexed", "already exists", "constraint already")
@@ -158,6 +159,21 @@ def _value(cell: list[Any]) -> Any:
     return parse(cell[1])
 
 
+def connection_pool(redis_url: str, max_connections: int, timeout_s: float) -> aioredis.BlockingConnectionPool:
+    """The connections to FalkorDB: at most `max_connections`, each waiting at most `timeout_s` (plus 5 s for the
+    network) for a reply."""
+    return aioredis.BlockingConnectionPool.from_url(
+        redis_url,
+        decode_responses=True,
+        max_connections=max_connections,
+        timeout=timeout_s,
+        socket_connect_timeout=3,
+        socket_timeout=timeout_s + 5,
+        # one quick retry covers a dropped idle connection; more would only delay a clear error
+        retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), 1),
+    )
+
+
 class FalkorDBStore(GraphStore):
     dialect = "falkordb"
 
@@ -176,21 +192,14 @@ class FalkorDBStore(GraphStore):
         self.graph_name = graph_name
         self.query_timeout_ms = query_timeout_ms
         self._where = _describe(redis_url)
-        self._pool = aioredis.BlockingConnectionPool.from_url(
-            redis_url,
-            decode_responses=True,
-            max_connections=max_connections,
-            timeout=query_timeout_ms / 1000,
-            socket_connect_timeout=3,
-            socket_timeout=query_timeout_ms / 1000 + 5,
-            # one quick retry covers a dropped idle connection; more would only delay a clear error
-            retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), 1),
-        )
+        self._pool = connection_pool(redis_url, max_connections, query_timeout_ms / 1000)
         # The graph handle needs only a client's execute_command. The FalkorDB() wrapper is skipped on purpose:
         # its constructor probes the server synchronously, which blocks the event loop and fails outright when
         # the server is down, and the service must start (and say what is down in /ready) even then.
         self._client = aioredis.Redis(connection_pool=self._pool)
         self._graph = AsyncGraph(self._client, graph_name)
+        # statements go through connections of their own, without redis-py's per-command overhead (see there)
+        self._statements = StatementConnections(self._pool, max_connections, wait_s=query_timeout_ms / 1000)
 
     async def read(self, query: Query, params: Params | None = None) -> list[Row]:
         return await self._run(query, params, read_only=True)
@@ -206,7 +215,7 @@ class FalkorDBStore(GraphStore):
         started = time.perf_counter()
         ok = False
         try:
-            response = await self._client.execute_command(
+            response = await self._statements.execute(
                 command, self.graph_name, text, "--compact", "timeout", self.query_timeout_ms
             )
             rows = await self._rows(response)
@@ -267,15 +276,26 @@ class FalkorDBStore(GraphStore):
         await self.bootstrap_schema()
 
     async def close(self) -> None:
+        await self._statements.close()
         await self._client.aclose()
         await self._pool.disconnect()
 
     def _translate(self, exc: Exception, what: str) -> Exception:
-        if isinstance(exc, AuthenticationError) or "NOAUTH" in str(exc) or "WRONGPASS" in str(exc):
+        if _refused_password(exc):
             return StoreAuthError(f"FalkorDB at {self._where}", "the password was refused")
         if isinstance(exc, (RedisConnectionError, RedisTimeoutError)):
             return StoreUnavailable(f"FalkorDB at {self._where}", str(exc) or type(exc).__name__)
         return QueryFailed(what, str(exc))
+
+
+def _refused_password(exc: BaseException | None) -> bool:
+    """Whether the server refused the password: redis-py wraps the refusal in a connection error when it comes while
+    connecting, so the chain of causes is searched."""
+    while exc is not None:
+        if isinstance(exc, AuthenticationError) or "NOAUTH" in str(exc) or "WRONGPASS" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _describe(redis_url: str) -> str:

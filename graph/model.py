@@ -443,6 +443,13 @@ class ContentDetail(Out):
     windows: list[AvailabilityWindow]
 
 
+class ContentAvailability(Out):
+    """A title with its availability windows, ended ones too: one round trip."""
+
+    content: Content
+    windows: list[AvailabilityWindow]
+
+
 class ContentSummary(Out):
     id: str
     kind: ContentKind

@@ -27,6 +27,7 @@ class Query(StrEnum):
     CONTENT_UPSERT = "content/upsert"
     CONTENT_LINK_PARENTS = "content/link_parents"
     CONTENT_GET = "content/get"
+    CONTENT_WITH_AVAILABILITY = "content/with_availability"
     CONTENT_EXISTING_IDS = "content/existing_ids"
     CONTENT_SET_TEXT_EMBEDDING = "content/set_text_embedding"
     CONTENT_SET_GNN_EMBEDDING = "content/set_gnn_embedding"

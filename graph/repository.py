@@ -18,7 +18,9 @@ from mediagateway.graph.errors import FieldProblem, InvalidInput
 from mediagateway.graph.model import (
     PARENT_KIND,
     RELATIONSHIP_ROLE,
+    AvailabilityWindow,
     Content,
+    ContentAvailability,
     ContentDetail,
     ContentIn,
     ContentKind,
@@ -259,6 +261,15 @@ class GraphRepository:
         rows = await self.store.read(Query.CONTENT_GET, {"id": content_id})
         return _content_detail(rows[0]) if rows else None
 
+    async def get_content_availability(self, content_id: str) -> ContentAvailability | None:
+        """A title with its availability windows and their platforms' and regions' names: one round trip."""
+        rows = await self.store.read(Query.CONTENT_WITH_AVAILABILITY, {"id": content_id})
+        if not rows:
+            return None
+        return ContentAvailability(content=Content.model_validate(rows[0]["content"]),
+                                   windows=sorted(map(AvailabilityWindow.model_validate, rows[0]["windows"]),
+                                                  key=_window_order))
+
     async def get_person(self, person_id: str) -> PersonDetail | None:
         rows = await self.store.read(Query.PERSON_GET, {"id": person_id})
         if not rows:
@@ -376,6 +387,10 @@ def content_links(links: Iterable[Mapping[str, Any]]) -> ContentLinks:
     )
 
 
+def _window_order(window: AvailabilityWindow) -> tuple[str, str, float, str]:
+    return window.region_id, window.platform_id, window.price or 0, window.id
+
+
 def _content_detail(row: Mapping[str, Any]) -> ContentDetail:
     """A title page from cypher/content/get.cypher: the title's links sorted into their kinds, windows apart."""
     windows = [link["node"] for link in row["links"] if link["rel"] == "OF"]
@@ -389,5 +404,5 @@ def _content_detail(row: Mapping[str, Any]) -> ContentDetail:
         people=sorted(people.values(), key=lambda person: person["id"]),
         parent_id=links.parent_id,
         children=links.children,
-        windows=sorted(windows, key=lambda w: (w["region_id"], w["platform_id"], w.get("price") or 0, w["id"])),
+        windows=sorted(map(AvailabilityWindow.model_validate, windows), key=_window_order),
     )

@@ -72,13 +72,14 @@ async def where_to_watch(info: Info, content_id: strawberry.ID, region: str,
                          first: int | None = DEFAULT_PAGE_SIZE) -> WhereToWatch:
     """The best way for a viewer in `region` who subscribes to `platforms` to watch a title now."""
     checked_region("region", region)
-    found = await info.context.loaders.content.load(checked_id("contentId", str(content_id)))
-    if found is None:
-        raise NotFoundError("title", str(content_id))
-    now = info.context.now
+    key = checked_id("contentId", str(content_id))
     subscribed = set(checked_ids("platforms", platforms))
-    windows = [w for w in shown_windows(await info.context.loaders.windows.load(str(content_id)), now, region)
-               if w.available_from <= now]
+    loaders = info.context.loaders
+    found = await loaders.title_with_windows(key)
+    if found is None:
+        raise NotFoundError("title", key)
+    now = info.context.now
+    windows = [w for w in shown_windows(await loaders.windows.load(key), now, region) if w.available_from <= now]
     ranked = sorted(windows, key=lambda w: _viewer_rank(w, subscribed))
     best = ranked[0] if ranked else None
     return WhereToWatch(

@@ -9,7 +9,8 @@ it. The kinds are apart so that a page asking for genres does not read every tit
 
 A title page (`content(id)` with any of its parts) costs two round trips, side by side: the title with all its parts
 in one statement (`title_page`), and the search for similar titles (a show's seasons, or a season's episodes, cost
-one more: the children themselves); tests/test_api_discovery.py checks it. Recommendations read their titles and,
+one more: the children themselves); tests/test_api_discovery.py checks it. `whereToWatch` is one round trip: the
+title with its windows (`title_with_windows`). Recommendations read their titles and,
 when the query asks for them, the titles' genres and moods side by side (`prefetch`).
 """
 
@@ -50,9 +51,22 @@ class Loaders:
         for person in detail.people:
             self.person.prime(person.id, person)
         self.family.prime(content_id, model.ContentLinks(parent_id=detail.parent_id, children=detail.children))
-        self.windows.prime(content_id, [w for w in detail.windows
-                                        if w.available_until is None or w.available_until > self.now])
+        self._prime_windows(content_id, detail.windows)
         return detail.content
+
+    async def title_with_windows(self, content_id: str) -> model.Content | None:
+        """A title, read with its availability windows in one round trip, which then answer `windows`."""
+        found = await self.reads.repository.get_content_availability(content_id)
+        if found is None:
+            return None
+        self.content.prime(content_id, found.content)
+        self._prime_windows(content_id, found.windows)
+        return found.content
+
+    def _prime_windows(self, content_id: str, windows: Sequence[model.AvailabilityWindow]) -> None:
+        """Prime `windows` as its own read would answer: only the windows not ended by now."""
+        now = self.now
+        self.windows.prime(content_id, [w for w in windows if w.available_until is None or w.available_until > now])
 
     @staticmethod
     def prefetch(loader: DataLoader[str, Any], keys: Sequence[str]) -> None:

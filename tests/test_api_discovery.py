@@ -377,18 +377,31 @@ def statements_run(api: str) -> dict[str, float]:
     return counts
 
 
+def statements_since(api: str, before: dict[str, float]) -> dict[str, float]:
+    after = statements_run(api)
+    return {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}
+
+
 @pytest.mark.parametrize("first", [50, 5])
 async def test_a_search_page_costs_seven_round_trips_whatever_its_size(api: str, first: int) -> None:
     await graphql(api, PAGE_WITH_EVERYTHING, {"first": first})  # the encoder and caches warm
     before = statements_run(api)
     result = await graphql(api, PAGE_WITH_EVERYTHING, {"first": first})
-    after = statements_run(api)
 
     assert len(result["search"]["edges"]) == first
-    ran = {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}
-    assert ran == {"vector/content_text": 1, "search/title_keyword": 1, "search/person_keyword": 1,
-                   "search/filter_titles": 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1,
-                   "content/credits_by_ids": 1}
+    assert statements_since(api, before) == {
+        "vector/content_text": 1, "search/title_keyword": 1, "search/person_keyword": 1, "search/filter_titles": 1,
+        "availability/of_contents": 1, "content/taxonomy_by_ids": 1, "content/credits_by_ids": 1}
+
+
+async def test_where_to_watch_is_one_round_trip(api: str) -> None:
+    variables = {"id": "title:heat", "region": "US", "platforms": ["streamflix"]}
+    before = statements_run(api)
+    result = await graphql(api, WHERE, variables)
+
+    assert result["whereToWatch"]["reason"] == "included in your StreamFlix subscription"
+    assert result["whereToWatch"]["options"]["totalCount"] == 3  # not the FreeView offer: trusted 0.45
+    assert statements_since(api, before) == {"content/with_availability": 1}
 
 
 TITLE_PAGE_IN_FRAGMENTS = """

