@@ -1,6 +1,6 @@
 // A title with its availability windows (ended ones too), each with its platform's and region's names, in one
-// round trip: the read behind whereToWatch. Half the time of content/get.cypher's whole title page on the
-// 100,000-title benchmark catalog (0.86 against 1.71 ms a read, client included).
+// round trip: the read behind whereToWatch. On the 100,000-title benchmark catalog, 0.96 ms a read against 1.7 ms
+// for content/get.cypher's whole title page (bench/bench_store.py).
 MATCH (c:Content {id: $id})
 OPTIONAL MATCH (c)<-[:OF]-(w:AvailabilityWindow)
 OPTIONAL MATCH (w)-[:ON]->(p:Platform)
