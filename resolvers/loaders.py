@@ -7,8 +7,8 @@ genres and moods, credits with their people, seasons and episodes (1 each). So a
 availability, genres and people costs 7 round trips, whatever the page size; tests/test_api_discovery.py checks
 it. The kinds are apart so that a page asking for genres does not read every title's cast.
 
-A title page (`content(id)` with any of its parts) costs two round trips, side by side: the title with all its parts
-in one statement (`title_page`), and the search for similar titles (a show's seasons, or a season's episodes, cost
+A title page (`content(id)` with any of its parts) costs two round trips, side by side, however many aliases ask for
+it: the title with all its parts in one statement (`title_page`), and the search for similar titles (a show's seasons, or a season's episodes, cost
 one more: the children themselves); tests/test_api_discovery.py checks it. `whereToWatch` is one round trip: the
 title with its windows (`title_with_windows`). Recommendations read their titles and,
 when the query asks for them, the titles' genres and moods side by side (`prefetch`).
@@ -38,10 +38,17 @@ class Loaders:
         self.person = DataLoader[str, model.Person | None](load_fn=self._people)
         self.credits = DataLoader[str, list[Credit]](load_fn=self._credits)
         self._similar: dict[tuple[str, int], asyncio.Task[list[model.Content]]] = {}
+        self._pages: dict[str, asyncio.Task[model.Content | None]] = {}
 
-    async def title_page(self, content_id: str) -> model.Content | None:
+    def title_page(self, content_id: str) -> asyncio.Task[model.Content | None]:
         """A title, read with its genres, moods, credits and people, family and windows in one round trip, which
-        then answer the loaders of those parts without another."""
+        then answer the loaders of those parts without another; read once per request, however many aliases ask."""
+        if content_id not in self._pages:
+            self._pages[content_id] = asyncio.create_task(self._title_page(content_id))
+            _quiet(self._pages[content_id])
+        return self._pages[content_id]
+
+    async def _title_page(self, content_id: str) -> model.Content | None:
         detail = await self.reads.repository.get_content(content_id)
         if detail is None:
             return None

@@ -404,6 +404,18 @@ async def test_where_to_watch_is_one_round_trip(api: str) -> None:
     assert statements_since(api, before) == {"content/with_availability": 1}
 
 
+async def test_the_same_title_page_under_two_aliases_is_read_once(api: str) -> None:
+    document = """{ a: content(id: "title:heat") { title genres { nodes { name } } }
+                    b: content(id: "title:heat") { title availability { totalCount } } }"""
+    before = statements_run(api)
+    result = await graphql(api, document)
+
+    assert (result["a"]["title"], result["b"]["title"]) == ("Heat", "Heat")
+    assert [g["name"] for g in result["a"]["genres"]["nodes"]] == ["Crime", "Thriller"]
+    assert result["b"]["availability"]["totalCount"] == 4
+    assert statements_since(api, before) == {"content/get": 1}
+
+
 TITLE_PAGE_IN_FRAGMENTS = """
 query Title($id: ID!, $similar: Int) {
   content(id: $id) {
