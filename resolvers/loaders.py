@@ -8,10 +8,10 @@ availability, genres and people costs 7 round trips, whatever the page size; tes
 it. The kinds are apart so that a page asking for genres does not read every title's cast.
 
 A title page (`content(id)` with any of its parts) costs two round trips, side by side, however many aliases ask for
-it: the title with all its parts in one statement (`title_page`), and the search for similar titles (a show's seasons, or a season's episodes, cost
-one more: the children themselves); tests/test_api_discovery.py checks it. `whereToWatch` is one round trip: the
-title with its windows (`title_with_windows`). Recommendations read their titles and,
-when the query asks for them, the titles' genres and moods side by side (`prefetch`).
+it: the title with all its parts in one statement (`title_page`), and the search for similar titles (a show's
+seasons, or a season's episodes, cost one more: the children themselves); tests/test_api_discovery.py checks it.
+`whereToWatch` is one round trip: the title with its windows (`title_with_windows`). Recommendations read their
+titles and, when the query asks for them, the titles' genres and moods side by side (`prefetch`).
 """
 
 from __future__ import annotations
