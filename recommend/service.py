@@ -103,15 +103,17 @@ class Recommender:
         viewer, where = await self._viewer(user_id, request)
         context = replace(request.context, now_ms=where.now_ms)
         candidates, personal = await self._candidates(viewer, context)
-        available = await self.filter.available([c.title_id for c in candidates], where)
-        left = [c for c in candidates if c.title_id in available]
-        kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
-        kept_ids = [c.title_id for c in kept]
+        candidate_ids = [c.title_id for c in candidates]
+        # The people walk starts from the viewer's liked titles, so it costs about as much for every candidate as
+        # for the few kept (4.4 against 2.3 to 3.3 ms): it runs beside the availability check, not after the choice.
         # A task, not a TaskGroup: a group would wrap a store error in an ExceptionGroup, and the client would get
         # INTERNAL_SERVER_ERROR instead of UNAVAILABLE.
-        people = asyncio.create_task(self.explainer.people(viewer, kept_ids))
+        people = asyncio.create_task(self.explainer.people(viewer, candidate_ids))
         try:
-            await asyncio.sleep(0)  # the people walk is on its way to the store; the rest is explained meanwhile
+            available = await self.filter.available(candidate_ids, where)
+            left = [c for c in candidates if c.title_id in available]
+            kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
+            kept_ids = [c.title_id for c in kept]
             co_viewing = self.explainer.co_viewing(viewer, kept_ids)
             if personal:
                 kept = await self.hybrid.explain(viewer, kept, context)

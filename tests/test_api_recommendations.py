@@ -99,8 +99,9 @@ async def test_bad_requests_get_typed_errors(api: str, viewer: str | None, varia
     assert error["message"].startswith(naming)
 
 
-async def test_the_titles_genres_are_read_beside_the_titles_not_after_them(
+async def test_reads_that_do_not_wait_for_each_other_run_side_by_side(
         loaded: None, embedded_settings: Settings) -> None:
+    """The titles' genres beside the titles, and the people paths beside the availability check."""
     app = create_app(embedded_settings.model_copy(update={"graph_name": GRAPH, "mode": Mode.DEVELOPMENT}))
     started: dict[str, float] = {}
     finished: dict[str, float] = {}
@@ -119,6 +120,7 @@ async def test_the_titles_genres_are_read_beside_the_titles_not_after_them(
     nodes = response.json()["data"]["recommendations"]["nodes"]
     assert nodes and all(node["genres"]["nodes"] for node in nodes)
     assert started["content/taxonomy_by_ids"] < finished["content/by_ids"]
+    assert started["recommend/explain_people"] < finished["recommend/available"]
 
 
 async def test_similar_titles_by_id_and_an_unknown_id(api: str) -> None:
