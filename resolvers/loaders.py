@@ -17,13 +17,16 @@ titles and, when the query asks for them, the titles' genres and moods side by s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from mediagateway.graph import model
 from mediagateway.graph.discovery import Credit, DiscoveryReads, LinkKind
+
+K = TypeVar("K")
+T = TypeVar("T")
 
 
 class Loaders:
@@ -43,10 +46,7 @@ class Loaders:
     def title_page(self, content_id: str) -> asyncio.Task[model.Content | None]:
         """A title, read with its genres, moods, credits and people, family and windows in one round trip, which
         then answer the loaders of those parts without another; read once per request, however many aliases ask."""
-        if content_id not in self._pages:
-            self._pages[content_id] = asyncio.create_task(self._title_page(content_id))
-            _quiet(self._pages[content_id])
-        return self._pages[content_id]
+        return _once(self._pages, content_id, lambda: self._title_page(content_id))
 
     async def _title_page(self, content_id: str) -> model.Content | None:
         detail = await self.reads.repository.get_content(content_id)
@@ -87,11 +87,7 @@ class Loaders:
     def similar_titles(self, content_id: str, k: int) -> asyncio.Task[list[model.Content]]:
         """Up to k titles nearest in meaning (text embeddings), or, for a title without an embedding yet, those
         sharing the most people, genres and moods with it; read once per request, from the first call."""
-        key = (content_id, k)
-        if key not in self._similar:
-            self._similar[key] = asyncio.create_task(self._similar_titles(content_id, k))
-            _quiet(self._similar[key])
-        return self._similar[key]
+        return _once(self._similar, (content_id, k), lambda: self._similar_titles(content_id, k))
 
     async def _similar_titles(self, content_id: str, k: int) -> list[model.Content]:
         if k == 0:
@@ -135,6 +131,14 @@ class Loaders:
         credits = [found.get(i, []) for i in ids]
         self.prime_contents([credit.content for person_credits in credits for credit in person_credits])
         return credits
+
+
+def _once(tasks: dict[K, asyncio.Task[T]], key: K, start: Callable[[], Coroutine[Any, Any, T]]) -> asyncio.Task[T]:
+    """The task for `key` in `tasks`, started with `start()` the first time it is asked for."""
+    if key not in tasks:
+        tasks[key] = asyncio.create_task(start())
+        _quiet(tasks[key])
+    return tasks[key]
 
 
 def _quiet(future: asyncio.Future[Any]) -> None:
