@@ -44,7 +44,7 @@ import uvloop
 
 from mediagateway.graph.connect import StoreRuntime, build_store, embedded_server, open_store
 from mediagateway.graph.embeddings import text_hash
-from mediagateway.graph.model import ContentIn
+from mediagateway.graph.model import ContentAvailability, ContentDetail, ContentIn
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.graph.store import GraphStore, VectorIndex
 from mediagateway.ingest.generate import GENRES, Catalog, CatalogSpec, content_id, user_queries
@@ -213,10 +213,10 @@ async def settle(runtime: StoreRuntime) -> None:
         await client.aclose()
 
 
-async def point_reads(repo: GraphRepository, titles: int, reads: int, seed: int) -> dict[str, Latency]:
-    """Latency of each title read for the same random ids, after a warm-up; the reads take turns on each id, so
-    a slower minute of the machine weighs on both alike."""
-    timed_reads: dict[str, Callable[[str], Awaitable[Any]]] = {
+async def point_reads(repo: GraphRepository, titles: int, reads: int, seed: int) -> tuple[dict[str, Latency], float]:
+    """Latency of each title read for the same random ids, after a warm-up, and the mean windows a title has. The
+    reads take turns on each id, so a slower minute of the machine weighs on both alike."""
+    timed_reads: dict[str, Callable[[str], Awaitable[ContentAvailability | ContentDetail | None]]] = {
         AVAILABILITY_READ: repo.get_content_availability, PAGE_READ: repo.get_content}
     rng = random.Random(seed)
     ids = [content_id(rng.randrange(titles)) for _ in range(reads)]
@@ -224,6 +224,7 @@ async def point_reads(repo: GraphRepository, titles: int, reads: int, seed: int)
         for content in ids[: min(500, reads)]:
             await read(content)
     samples: dict[str, list[int]] = {name: [] for name in timed_reads}
+    windows = 0
     for content in ids:
         for name, read in timed_reads.items():
             start = time.perf_counter_ns()
@@ -231,13 +232,8 @@ async def point_reads(repo: GraphRepository, titles: int, reads: int, seed: int)
             samples[name].append(time.perf_counter_ns() - start)
             if found is None:
                 raise RuntimeError(f"title {content} was not found after ingest")
-    return {name: Latency.of(taken) for name, taken in samples.items()}
-
-
-async def mean_windows(repo: GraphRepository, titles: int, seed: int) -> float:
-    rng = random.Random(seed)
-    found = [await repo.get_content_availability(content_id(rng.randrange(titles))) for _ in range(500)]
-    return sum(len(title.windows) for title in found if title is not None) / len(found)
+            windows += len(found.windows)
+    return {name: Latency.of(taken) for name, taken in samples.items()}, windows / (len(ids) * len(timed_reads))
 
 
 def report_reads(report: Report, latency: dict[str, Latency], reads: int, windows: float) -> None:
@@ -523,8 +519,8 @@ async def run(args: argparse.Namespace, settings: Settings, report: Report) -> N
         report_ingest(report, await ingest(runtime, catalog, args.concurrency), args.concurrency)
         report_memory(report, runtime, "after ingest")
         await settle(runtime)
-        latency = await point_reads(runtime.repository, args.titles, args.reads, args.seed)
-        report_reads(report, latency, args.reads, await mean_windows(runtime.repository, args.titles, args.seed))
+        latency, windows = await point_reads(runtime.repository, args.titles, args.reads, args.seed)
+        report_reads(report, latency, args.reads, windows)
         if not args.skip_vectors:
             await bench_vectors(runtime, settings, catalog, args, report)
     finally:
