@@ -30,6 +30,17 @@ class EmbeddedStoreError(StoreError):
     """The embedded FalkorDB process could not be started, found or stopped."""
 
 
+class StoreNotEmpty(StoreError):
+    """An import builds a new graph, and the store already holds one."""
+
+    def __init__(self, nodes: int) -> None:
+        super().__init__(
+            f"the store already holds {nodes:,} nodes: an import fills an empty store only (reset it with "
+            "`mediagateway db reset`, or add to it through the upserts, `mediagateway ingest`)"
+        )
+        self.nodes = nodes
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """One thing wrong with one field of one input record."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 import numbers
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -17,7 +19,16 @@ from redis.exceptions import AuthenticationError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from mediagateway.graph.errors import FieldProblem, InvalidInput, QueryFailed, StoreAuthError, StoreUnavailable
+from mediagateway.graph.bulk_format import BulkCommand
+from mediagateway.graph.errors import (
+    FieldProblem,
+    InvalidInput,
+    QueryFailed,
+    StoreAuthError,
+    StoreError,
+    StoreNotEmpty,
+    StoreUnavailable,
+)
 from mediagateway.graph.model import UNIQUE_KEYS
 from mediagateway.graph.queries import Query, QueryBook, Script
 from mediagateway.graph.statement_connections import StatementConnections
@@ -124,6 +135,9 @@ def cypher_header(params: Mapping[str, Any]) -> str:
     except _Unsendable:
         check_params(dict(params))  # raises, naming the path
         raise InvalidInput([FieldProblem("params", "contains a NUL character, NaN or infinity")]) from None
+
+
+SCHEMA_BUILD_TIMEOUT_S = 600
 
 
 class _GraphEntity(Exception):
@@ -264,13 +278,65 @@ class FalkorDBStore(GraphStore):
     async def _pool_command(self, *args: Any) -> Any:
         return await self._client.execute_command(*args)
 
-    async def delete_all(self) -> None:
-        """Drop the graph key whole (far faster than deleting node by node) and put the schema back."""
+    can_create_in_bulk = True
+
+    async def create_in_bulk(self, commands: Iterable[BulkCommand]) -> None:
+        """`GRAPH.BULK` builds only a graph whose key does not exist: the empty graph's key goes (its indexes with
+        it), the commands build the graph, and the schema bootstrap puts the indexes and constraints back."""
+        if nodes := await self.node_count():
+            raise StoreNotEmpty(nodes)
+        await self._drop_graph()
+        try:
+            await self._send_while_making(iter(commands))
+        except BaseException:
+            with contextlib.suppress(StoreError):  # the error that stopped the import is the one to report
+                await self.delete_all()
+            raise
+        await self.bootstrap_schema()
+        await self._until_schema_built()
+
+    async def _until_schema_built(self) -> None:
+        """Indexes made over existing nodes are built in the background; until then reads scan instead."""
+        deadline = time.monotonic() + SCHEMA_BUILD_TIMEOUT_S
+        while rows := await self.read(Query.SCHEMA_BUILDING):
+            if not rows[0]["building"]:
+                return
+            if time.monotonic() > deadline:
+                raise QueryFailed("bulk import", f"indexes still building after {SCHEMA_BUILD_TIMEOUT_S} s")
+            await asyncio.sleep(0.1)
+
+    async def _send_while_making(self, commands: Iterator[BulkCommand]) -> None:
+        """Each command is made in a worker thread while the server builds the graph from the one before, so the
+        two halves of the work overlap instead of waiting for each other."""
+        sending: asyncio.Task[None] | None = None
+        try:
+            while (command := await asyncio.to_thread(next, commands, None)) is not None:
+                if sending is not None:
+                    await sending
+                sending = asyncio.create_task(self._bulk(command.args(begin=sending is None)))
+            if sending is not None:
+                await sending
+        except BaseException:
+            if sending is not None and not sending.done():
+                await asyncio.wait([sending])  # the server finishes the command it has before the graph goes
+            raise
+
+    async def _bulk(self, args: list[Any]) -> None:
+        try:
+            await self._pool_command("GRAPH.BULK", self.graph_name, *args)
+        except (RedisConnectionError, RedisTimeoutError, AuthenticationError, ResponseError) as exc:
+            raise self._translate(exc, "bulk import") from exc
+
+    async def _drop_graph(self) -> None:
         try:
             await self._graph.delete()
         except ResponseError as exc:
             if "empty key" not in str(exc).lower() and "invalid graph" not in str(exc).lower():
                 raise self._translate(exc, "delete all") from exc
+
+    async def delete_all(self) -> None:
+        """Drop the graph key whole (far faster than deleting node by node) and put the schema back."""
+        await self._drop_graph()
         await self.bootstrap_schema()
 
     async def close(self) -> None:

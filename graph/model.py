@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -17,10 +18,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     model_validator,
 )
 
 from mediagateway.graph.embeddings import embedding_text, text_hash
+from mediagateway.graph.errors import FieldProblem, InvalidInput
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f]")  # below 32, except tab and newline
 
@@ -171,15 +174,19 @@ class ContentIn(Record):
             raise ValueError(f"a {self.kind} has no parent; parent_id must be empty")
         return self
 
-    def row(self) -> dict[str, Any]:
+    def stored_props(self) -> dict[str, Any]:
+        """The title node's own properties: genres, moods, credits and parent are edges."""
         props = self.props(exclude={"genres", "moods", "credits", "parent_id"})
         # Genres are left out of the hash: a batch from a second source may not carry them, and its title must
         # not look changed. The embedding itself is computed from the genres the graph holds.
         props["text_wanted_hash"] = text_hash(embedding_text(self.title, self.year, self.synopsis, ()))
+        return props
+
+    def row(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind,
-            "props": props,
+            "props": self.stored_props(),
             "genres": list(self.genres),
             "moods": list(self.moods),
             "credits": [c.model_dump(mode="json") for c in self.credits],
@@ -509,3 +516,26 @@ class SourceRecord(Out):
 class VectorHit(Out):
     id: str
     score: float = Field(description="cosine similarity on Neo4j's scale, (1 + cos) / 2, higher is closer")
+
+
+M = TypeVar("M", bound=BaseModel)
+MAX_PROBLEMS_LISTED = 20
+
+
+def validate_batch(model: type[M], records: Iterable[M | Mapping[str, Any]]) -> list[M]:
+    """Every record as `model`, or one `InvalidInput` naming each bad record (by position) and field."""
+    valid: list[M] = []
+    problems: list[FieldProblem] = []
+    for position, record in enumerate(records):
+        if isinstance(record, model):
+            valid.append(record)
+            continue
+        try:
+            valid.append(model.model_validate(record))
+        except ValidationError as exc:
+            for error in exc.errors():
+                field = ".".join(str(part) for part in error["loc"]) or "record"
+                problems.append(FieldProblem(f"[{position}].{field}", error["msg"]))
+    if problems:
+        raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
+    return valid

@@ -107,10 +107,12 @@ class Query(StrEnum):
     RECOMMEND_EXPLAIN_PEOPLE = "recommend/explain_people"
     # --- administration ---
     EXISTING_CONSTRAINTS = "schema/existing_constraints"
+    SCHEMA_BUILDING = "schema/building"
     PING = "admin/ping"
     DIGEST_NODES = "admin/digest_nodes"
     DIGEST_EDGES = "admin/digest_edges"
     DELETE_ALL = "admin/delete_all"
+    NODE_COUNT = "admin/node_count"
 
 
 class Script(StrEnum):

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from mediagateway.graph.errors import FieldProblem, InvalidInput
+from mediagateway.graph.catalog_import import COMMAND_ENTITIES, CatalogGraph, CatalogParts, ImportSummary, located
+from mediagateway.graph.errors import FieldProblem, InvalidInput, StoreNotEmpty
 from mediagateway.graph.model import (
+    MAX_PROBLEMS_LISTED,
     PARENT_KIND,
     RELATIONSHIP_ROLE,
     AvailabilityWindow,
@@ -41,31 +41,10 @@ from mediagateway.graph.model import (
     VectorHit,
     WindowIn,
     check_vector,
+    validate_batch,
 )
 from mediagateway.graph.queries import Query
 from mediagateway.graph.store import GraphStore, VectorIndex
-
-M = TypeVar("M", bound=BaseModel)
-_MAX_PROBLEMS_LISTED = 20
-
-
-def validate_batch(model: type[M], records: Iterable[M | Mapping[str, Any]]) -> list[M]:
-    """Every record as `model`, or one `InvalidInput` naming each bad record (by position) and field."""
-    valid: list[M] = []
-    problems: list[FieldProblem] = []
-    for position, record in enumerate(records):
-        if isinstance(record, model):
-            valid.append(record)
-            continue
-        try:
-            valid.append(model.model_validate(record))
-        except ValidationError as exc:
-            for error in exc.errors():
-                field = ".".join(str(part) for part in error["loc"]) or "record"
-                problems.append(FieldProblem(f"[{position}].{field}", error["msg"]))
-    if problems:
-        raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
-    return valid
 
 
 def _duplicates(ids: Sequence[str]) -> list[FieldProblem]:
@@ -88,7 +67,7 @@ class GraphRepository:
         contents = validate_batch(ContentIn, records)
         problems = _duplicates([c.id for c in contents]) + await self._missing_parents(contents)
         if problems:
-            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+            raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
         await self.store.write_batches(Query.CONTENT_UPSERT, [c.row() for c in contents])
         children = [{"id": c.id, "kind": c.kind, "parent_id": c.parent_id} for c in contents if c.parent_id]
         await self.store.write_batches(Query.CONTENT_LINK_PARENTS, children)
@@ -132,7 +111,7 @@ class GraphRepository:
     async def _upsert_simple(self, model: type[Any], query: Query, records: Iterable[Any]) -> int:
         valid = validate_batch(model, records)
         if problems := _duplicates([r.id for r in valid]):
-            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+            raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
         await self.store.write_batches(query, [{"id": r.id, "props": r.props()} for r in valid])
         return len(valid)
 
@@ -144,7 +123,7 @@ class GraphRepository:
         problems += await self._missing(Query.PLATFORM_EXISTING_IDS, "subscriptions", "platform",
                                         [u.subscriptions for u in users])
         if problems:
-            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+            raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
         rows = [
             {"id": u.id, "props": u.props(exclude={"region_id", "subscriptions"}), "region_id": u.region_id,
              "subscriptions": list(u.subscriptions)}
@@ -163,7 +142,7 @@ class GraphRepository:
         ):
             problems += await self._missing(query, field, noun, [[getattr(w, field)] for w in windows])
         if problems:
-            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+            raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
         await self.store.write_batches(Query.WINDOW_UPSERT, [w.row() for w in windows])
         return len(windows)
 
@@ -175,7 +154,7 @@ class GraphRepository:
                 query, "entity_id", label.lower(), [[s.entity_id] if s.entity_label == label else [] for s in sources]
             )
         if problems:
-            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+            raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
         await self.store.write_batches(Query.SOURCE_RECORD_UPSERT, [s.row() for s in sources])
         return len(sources)
 
@@ -185,7 +164,7 @@ class GraphRepository:
         problems += await self._missing(Query.CONTENT_EXISTING_IDS, "content_id", "title",
                                         [[i.content_id] for i in interactions])
         if problems:
-            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+            raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
         # Only the newest interaction per edge goes into a batch: FalkorDB does not show one row's SET on an edge
         # that an earlier row of the same statement created, so "newest wins" is decided here for the batch and
         # in Cypher against what is already stored.
@@ -236,9 +215,43 @@ class GraphRepository:
             prepared.append({"id": node_id, "vector": floats, "text_hash": text_hash})
         problems += await self._missing(exists, "id", "node", [[row["id"]] for row in prepared])
         if problems:
-            raise InvalidInput(problems[:_MAX_PROBLEMS_LISTED])
+            raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
         await self.store.write_batches(query, prepared)
         return len(prepared)
+
+    async def import_catalog(self, parts: CatalogParts, command_entities: int = COMMAND_ENTITIES) -> ImportSummary:
+        """Fill an empty store with a whole catalog: on FalkorDB through its bulk loader (`catalog_import.py`),
+        several times faster than the upserts, with the same graph as a result; elsewhere through the upserts.
+        Raises `StoreNotEmpty` if the store holds anything; on bad input (a repeated id included) raises
+        `InvalidInput` naming part, batch and record (`windows[2][40].region_id`) and leaves the store empty, as
+        it was. `command_entities` bounds the nodes and edges one bulk command carries (its memory)."""
+        if self.store.can_create_in_bulk:
+            graph = CatalogGraph(command_entities)
+            await self.store.create_in_bulk(graph.commands(parts))
+            return graph.summary
+        return await self._import_by_upserts(parts)
+
+    async def _import_by_upserts(self, parts: CatalogParts) -> ImportSummary:
+        if nodes := await self.store.node_count():
+            raise StoreNotEmpty(nodes)
+        upserts = {"platforms": self.upsert_platforms, "regions": self.upsert_regions, "genres": self.upsert_genres,
+                   "moods": self.upsert_moods, "people": self.upsert_people, "contents": self.upsert_contents,
+                   "windows": self.upsert_windows}
+        seen: dict[str, set[str]] = {part: set() for part in upserts}
+        try:
+            for where, batch in parts.batches():
+                if problems := batch.problems_of_repeats(seen[batch.part]):
+                    raise located(where, problems)
+                try:
+                    await upserts[batch.part](batch.records)
+                except InvalidInput as exc:
+                    raise located(where, exc.problems) from None
+        except BaseException:
+            await self.store.delete_all()
+            raise
+        kinds = {kind.value.capitalize() for kind in ContentKind}
+        nodes_by_label = {label: n for label, n in (await self.counts_by_label()).items() if label not in kinds}
+        return ImportSummary(nodes_by_label, await self.counts_by_type())
 
     async def _missing(
         self, query: Query, field: str, noun: str, wanted_per_record: Sequence[Sequence[str]]

@@ -8,11 +8,12 @@ lists of rows in batches, searches vector indexes and bootstraps the schema. Ada
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from mediagateway.graph.bulk_format import BulkCommand
 from mediagateway.graph.errors import FieldProblem, InvalidInput
 from mediagateway.graph.model import VectorHit, check_vector
 from mediagateway.graph.queries import Dialect, Query, QueryBook
@@ -127,3 +128,16 @@ class GraphStore(ABC):
     async def delete_all(self) -> None:
         """Remove every node and edge (tests, benchmarks and `mediagateway db reset`)."""
         await self.write(Query.DELETE_ALL)
+
+    async def node_count(self) -> int:
+        rows = await self.read(Query.NODE_COUNT)
+        return int(rows[0]["count"])
+
+    can_create_in_bulk = False
+    """Whether `create_in_bulk` works here. Neo4j's bulk importer (`neo4j-admin database import`) needs the database
+    stopped, so on Neo4j an import goes through the upserts (`GraphRepository.import_catalog`)."""
+
+    async def create_in_bulk(self, commands: Iterable[BulkCommand]) -> None:
+        """Build the graph from nothing with the backend's bulk loader: an empty store only (`StoreNotEmpty`).
+        If a command, or making one, fails, the store is left empty with its schema, and the error raised."""
+        raise NotImplementedError(f"{type(self).__name__} has no bulk loader")

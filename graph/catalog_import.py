@@ -1,0 +1,236 @@
+"""A whole catalog as the nodes and edges of a new graph, for the first load of an empty store.
+
+`CatalogGraph` validates the catalog's records batch by batch, as the upserts do, and turns them into the same nodes,
+properties and edges the upserts' Cypher writes, as `GRAPH.BULK` commands (`bulk_format.py`). On FalkorDB this fills
+an empty store several times faster than the upserts, whose `MERGE`s the single write thread runs one by one
+(bench/README.md has the figures). The equal result is checked by a test that loads one catalog both ways and
+compares the graphs' digests.
+
+An import is a new graph, so each record appears once in it: a repeated id is bad input here, where an upsert would
+update. What a record refers to comes before it: a window's title, platform and region, a season's show (or in the
+same batch, as for the upserts). Genres, moods and people named by a title but not given are created the way the
+upserts create them, with their id (genres, moods) or the credit's name (people) as name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mediagateway.graph.bulk_format import BulkBuffer, BulkCommand, Props
+from mediagateway.graph.errors import FieldProblem, InvalidInput
+from mediagateway.graph.model import (
+    MAX_PROBLEMS_LISTED,
+    PARENT_KIND,
+    ROLE_RELATIONSHIP,
+    ContentIn,
+    ContentKind,
+    PersonIn,
+    PlatformIn,
+    RegionIn,
+    Role,
+    TaxonomyIn,
+    WindowIn,
+    validate_batch,
+)
+
+Batches = Iterable[Sequence[Any]]
+COMMAND_ENTITIES = 200_000  # nodes and edges a GRAPH.BULK command carries at most: about 40 MB
+_KIND_LABEL = {kind: f"Content:{kind.value.capitalize()}" for kind in ContentKind}
+_PARENT_EDGE = {ContentKind.SEASON: "SEASON_OF", ContentKind.EPISODE: "EPISODE_OF"}
+
+
+@dataclass
+class CatalogParts:
+    """A catalog to import, each part an iterable of batches (lists of records or of mappings). Parts are read in
+    this order, so that what a record refers to has been given before it."""
+
+    platforms: Batches = ()
+    regions: Batches = ()
+    genres: Batches = ()
+    moods: Batches = ()
+    people: Batches = ()
+    contents: Batches = ()
+    windows: Batches = ()
+
+    def batches(self) -> Iterator[tuple[str, Batch]]:
+        """Every batch in order, with where it is (`contents[3]`), validated: `InvalidInput` names the part, batch,
+        record and field of each bad record (`contents[3][17].year`)."""
+        for part, model in _PART_MODELS.items():
+            for number, batch in enumerate(getattr(self, part)):
+                where = f"{part}[{number}]"
+                try:
+                    yield where, Batch(part, validate_batch(model, batch))
+                except InvalidInput as exc:
+                    raise located(where, exc.problems) from None
+
+
+@dataclass(frozen=True)
+class Batch:
+    part: str
+    records: list[Any]
+
+    def problems_of_repeats(self, seen: set[str]) -> list[FieldProblem]:
+        """Ids of this batch already in `seen` (ids of the part's earlier records), which then takes this batch's."""
+        problems = []
+        for position, record in enumerate(self.records):
+            record_id = record.window_id if isinstance(record, WindowIn) else record.id
+            if record_id in seen:
+                problems.append(FieldProblem(f"[{position}].id", f"{record_id!r} is already in the import"))
+            seen.add(record_id)
+        return problems
+
+
+_PART_MODELS: dict[str, type[Any]] = {
+    "platforms": PlatformIn, "regions": RegionIn, "genres": TaxonomyIn, "moods": TaxonomyIn, "people": PersonIn,
+    "contents": ContentIn, "windows": WindowIn,
+}
+
+
+def located(where: str, problems: Sequence[FieldProblem]) -> InvalidInput:
+    """The problems of a batch, named by where the batch is in the import."""
+    return InvalidInput([FieldProblem(where + problem.field, problem.message)
+                         for problem in problems[:MAX_PROBLEMS_LISTED]])
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import created: nodes by label (a title counts under `Content`) and edges by type."""
+
+    nodes: dict[str, int]
+    edges: dict[str, int]
+
+
+@dataclass
+class _Parent:
+    where: str
+    child: int
+    kind: ContentKind
+    parent_id: str
+
+
+@dataclass
+class CatalogGraph:
+    """Turns a catalog into `GRAPH.BULK` commands, numbering nodes as it goes (see `commands`)."""
+
+    command_entities: int = COMMAND_ENTITIES
+    _buffer: BulkBuffer = field(default_factory=BulkBuffer)
+    _nodes: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))  # label -> id -> number
+    _kinds: dict[str, ContentKind] = field(default_factory=dict)
+    _parents: list[_Parent] = field(default_factory=list)
+    _node_counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def summary(self) -> ImportSummary:
+        """What the commands taken so far create."""
+        return ImportSummary(dict(sorted(self._node_counts.items())), dict(sorted(self._buffer.edges_taken.items())))
+
+    def commands(self, parts: CatalogParts) -> Iterator[BulkCommand]:
+        """The commands that build the catalog's graph, made as they are asked for. Raises `InvalidInput` for the
+        first batch with a bad record, naming the part, batch and record: `contents[3][17].year`."""
+        adders: dict[str, Callable[[Any, str], list[FieldProblem]]] = {
+            "platforms": self._simple("Platform"), "regions": self._simple("Region"), "genres": self._simple("Genre"),
+            "moods": self._simple("Mood"), "people": self._simple("Person"), "contents": self._content,
+            "windows": self._window,
+        }
+        for where, batch in parts.batches():
+            add = adders[batch.part]
+            problems: list[FieldProblem] = []
+            for position, record in enumerate(batch.records):
+                problems += add(record, f"{where}[{position}]")
+            _raise(problems)
+            if self._buffer.size >= self.command_entities:
+                yield self._buffer.take()
+        _raise(self._link_parents())
+        if self._buffer.size:
+            yield self._buffer.take()
+
+    # --- records -------------------------------------------------------------------------------------------------
+
+    def _simple(self, label: str) -> Callable[[Any, str], list[FieldProblem]]:
+        def add(record: Any, where: str) -> list[FieldProblem]:
+            return self._new_node(label, label, record.id, {"id": record.id, **record.props()}, where)
+
+        return add
+
+    def _content(self, content: ContentIn, where: str) -> list[FieldProblem]:
+        kind = ContentKind(content.kind)
+        title_props = {"id": content.id, **content.stored_props()}
+        problems = self._new_node("Content", _KIND_LABEL[kind], content.id, title_props, where)
+        if problems:
+            return problems
+        title = self._nodes["Content"][content.id]
+        self._kinds[content.id] = kind
+        edge = self._buffer.edge
+        for genre_id in dict.fromkeys(content.genres):
+            edge("IN_GENRE", title, self._named_node("Genre", genre_id, genre_id))
+        for mood_id in dict.fromkeys(content.moods):
+            edge("HAS_MOOD", title, self._named_node("Mood", mood_id, mood_id))
+        credits: dict[tuple[str, str], Props] = {}  # the last credit of a person in a role wins, as in the upsert
+        for credit in content.credits:
+            props: Props = {"order": credit.order}
+            if credit.role == Role.ACTOR and credit.character is not None:
+                props = {"character": credit.character, **props}
+            credits[credit.person_id, ROLE_RELATIONSHIP[Role(credit.role)]] = props
+            self._named_node("Person", credit.person_id, credit.name)
+        for (person_id, relationship), credit_props in credits.items():
+            edge(relationship, self._nodes["Person"][person_id], title, credit_props)
+        if content.parent_id:
+            self._parents.append(_Parent(where, title, kind, content.parent_id))
+        return []
+
+    def _window(self, window: WindowIn, where: str) -> list[FieldProblem]:
+        title = self._nodes["Content"].get(window.content_id)
+        platform = self._nodes["Platform"].get(window.platform_id)
+        region = self._nodes["Region"].get(window.region_id)
+        if title is None or platform is None or region is None:
+            return [FieldProblem(f"{where}.{name}", f"no {noun} {value!r}") for name, noun, value, node in (
+                ("content_id", "title", window.content_id, title),
+                ("platform_id", "platform", window.platform_id, platform),
+                ("region_id", "region", window.region_id, region)) if node is None]
+        window_id = window.window_id
+        problems = self._new_node("AvailabilityWindow", "AvailabilityWindow", window_id,
+                                  {"id": window_id, **window.props()}, where)
+        if not problems:
+            node = self._nodes["AvailabilityWindow"][window_id]
+            self._buffer.edge("OF", node, title)
+            self._buffer.edge("ON", node, platform)
+            self._buffer.edge("IN", node, region)
+        return problems
+
+    def _link_parents(self) -> list[FieldProblem]:
+        problems = []
+        for parent in self._parents:
+            expected = PARENT_KIND[parent.kind]
+            found = self._kinds.get(parent.parent_id)
+            if found is None:
+                problems.append(FieldProblem(f"{parent.where}.parent_id", f"no {expected} {parent.parent_id!r}"))
+            elif found != expected:
+                problems.append(FieldProblem(f"{parent.where}.parent_id",
+                                             f"{parent.parent_id!r} is a {found}, not a {expected}"))
+            else:
+                self._buffer.edge(_PARENT_EDGE[parent.kind], parent.child, self._nodes["Content"][parent.parent_id])
+        return problems
+
+    # --- nodes and edges -----------------------------------------------------------------------------------------
+
+    def _new_node(self, label: str, labels: str, node_id: str, props: Props, where: str) -> list[FieldProblem]:
+        numbers = self._nodes[label]
+        if node_id in numbers:
+            return [FieldProblem(f"{where}.id", f"{node_id!r} is already in the import")]
+        numbers[node_id] = self._buffer.node(labels, props)
+        self._node_counts[label] += 1
+        return []
+
+    def _named_node(self, label: str, node_id: str, name: str) -> int:
+        """The node of `label` with `node_id`, created with `name` if the import has not given it."""
+        if node_id not in self._nodes[label]:
+            self._new_node(label, label, node_id, {"id": node_id, "name": name}, "")
+        return self._nodes[label][node_id]
+
+
+def _raise(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise InvalidInput(problems[:MAX_PROBLEMS_LISTED])
