@@ -156,7 +156,9 @@ class CatalogGraph:
         return add
 
     def _content(self, content: ContentIn, where: str) -> list[FieldProblem]:
-        kind = ContentKind(content.kind)
+        # Kinds and roles hold their values (use_enum_values): the tables keyed by the StrEnums take them as they
+        # are, and calling the enums for each title and credit was a tenth of an import.
+        kind = content.kind
         title_props = {"id": content.id, **content.stored_props()}
         problems = self._new_node("Content", _KIND_LABEL[kind], content.id, title_props, where)
         if problems:
@@ -168,15 +170,15 @@ class CatalogGraph:
             edge("IN_GENRE", title, self._named_node("Genre", genre_id, genre_id))
         for mood_id in dict.fromkeys(content.moods):
             edge("HAS_MOOD", title, self._named_node("Mood", mood_id, mood_id))
-        credits: dict[tuple[str, str], Props] = {}  # the last credit of a person in a role wins, as in the upsert
+        credits: dict[tuple[int, str], Props] = {}  # the last credit of a person in a role wins, as in the upsert
         for credit in content.credits:
-            props: Props = {"order": credit.order}
+            person = self._named_node("Person", credit.person_id, credit.name)
             if credit.role == Role.ACTOR and credit.character is not None:
-                props = {"character": credit.character, **props}
-            credits[credit.person_id, ROLE_RELATIONSHIP[Role(credit.role)]] = props
-            self._named_node("Person", credit.person_id, credit.name)
-        for (person_id, relationship), credit_props in credits.items():
-            edge(relationship, self._nodes["Person"][person_id], title, credit_props)
+                credits[person, "ACTED_IN"] = {"character": credit.character, "order": credit.order}
+            else:
+                credits[person, ROLE_RELATIONSHIP[credit.role]] = {"order": credit.order}
+        for (person, relationship), props in credits.items():
+            edge(relationship, person, title, props)
         if content.parent_id:
             self._parents.append(_Parent(where, title, kind, content.parent_id))
         return []
