@@ -282,7 +282,11 @@ class FalkorDBStore(GraphStore):
 
     async def create_in_bulk(self, commands: Iterable[BulkCommand]) -> None:
         """`GRAPH.BULK` builds only a graph whose key does not exist: the empty graph's key goes (its indexes with
-        it), the commands build the graph, and the schema bootstrap puts the indexes and constraints back."""
+        it), the commands build the graph, and the schema bootstrap puts the indexes and constraints back.
+
+        Edges name their ends by the numbers FalkorDB gives nodes in creation order, so nothing else may write to
+        the graph during an import: before each command the graph's node count is checked, and a write from
+        elsewhere stops the import (`QueryFailed`) before it can join edges to the wrong nodes."""
         if nodes := await self.node_count():
             raise StoreNotEmpty(nodes)
         await self._drop_graph()
@@ -309,23 +313,38 @@ class FalkorDBStore(GraphStore):
         """Each command is made in a worker thread while the server builds the graph from the one before, so the
         two halves of the work overlap instead of waiting for each other."""
         sending: asyncio.Task[None] | None = None
+        nodes = 0  # created by the commands sent so far
         try:
             while (command := await asyncio.to_thread(next, commands, None)) is not None:
                 if sending is not None:
                     await sending
-                sending = asyncio.create_task(self._bulk(command.args(begin=sending is None)))
+                sending = asyncio.create_task(self._bulk(command, nodes, begin=sending is None))
+                nodes += command.nodes
             if sending is not None:
                 await sending
+                await self._check_nodes(nodes)
         except BaseException:
-            if sending is not None and not sending.done():
+            if sending is not None:
                 await asyncio.wait([sending])  # the server finishes the command it has before the graph goes
+                if not sending.cancelled() and (failure := sending.exception()) is not None:
+                    raise failure from None  # it failed first: making the next command may have failed because of it
             raise
 
-    async def _bulk(self, args: list[Any]) -> None:
+    async def _bulk(self, command: BulkCommand, nodes_before: int, *, begin: bool) -> None:
+        if not begin:
+            await self._check_nodes(nodes_before)
         try:
-            await self._pool_command("GRAPH.BULK", self.graph_name, *args)
-        except (RedisConnectionError, RedisTimeoutError, AuthenticationError, ResponseError) as exc:
+            await self._pool_command("GRAPH.BULK", self.graph_name, *command.args(begin=begin))
+        except ResponseError as exc:
+            if begin and "already exists" in str(exc):
+                raise _written_meanwhile() from exc
             raise self._translate(exc, "bulk import") from exc
+        except (RedisConnectionError, RedisTimeoutError, AuthenticationError) as exc:
+            raise self._translate(exc, "bulk import") from exc
+
+    async def _check_nodes(self, made: int) -> None:
+        if await self.node_count() != made:
+            raise _written_meanwhile()
 
     async def _drop_graph(self) -> None:
         try:
@@ -350,6 +369,10 @@ class FalkorDBStore(GraphStore):
         if isinstance(exc, (RedisConnectionError, RedisTimeoutError)):
             return StoreUnavailable(f"FalkorDB at {self._where}", str(exc) or type(exc).__name__)
         return QueryFailed(what, str(exc))
+
+
+def _written_meanwhile() -> QueryFailed:
+    return QueryFailed("bulk import", "something else wrote to the graph meanwhile; the import was undone")
 
 
 def _refused_password(exc: BaseException | None) -> bool:

@@ -3,9 +3,11 @@ left empty. On FalkorDB the import goes through GRAPH.BULK; on Neo4j through the
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ import pytest
 
 from mediagateway.graph.catalog_import import CatalogParts
 from mediagateway.graph.connect import embedded_server, open_store
-from mediagateway.graph.errors import InvalidInput, StoreNotEmpty
+from mediagateway.graph.errors import InvalidInput, QueryFailed, StoreNotEmpty
 from mediagateway.graph.model import UNIQUE_KEYS
 from mediagateway.graph.queries import Query
 from mediagateway.graph.repository import GraphRepository
@@ -21,6 +23,7 @@ from mediagateway.ingest.generate import Catalog, CatalogSpec
 from mediagateway.settings import Settings
 
 from . import catalog
+from .own_graph import own_graph
 
 SMALL_COMMANDS = 300  # nodes and edges a bulk command carries in these tests: an import takes many commands
 
@@ -159,6 +162,33 @@ async def test_bad_input_stops_the_import_and_leaves_the_store_empty(repo: Graph
     assert await repo.store.node_count() == 0
     await repo.import_catalog(parts(), command_entities=SMALL_COMMANDS)  # the schema is back: a new import works
     assert (await repo.counts_by_label())["Platform"] == 10 + 2
+
+
+async def test_a_write_from_elsewhere_during_an_import_stops_it(embedded_settings: Settings) -> None:
+    async with own_graph(embedded_settings, "import-") as (settings, runtime):
+
+        def titles_with_a_write_between() -> Iterator[list[Any]]:
+            yield catalog.TITLES + EXTRA_TITLES
+            generated_titles = generated().titles()
+            yield next(generated_titles)  # the first command is made once this batch is in
+            asyncio.run(write_a_platform(settings))  # runs in the import's worker thread, between two batches
+            yield from generated_titles
+
+        catalog_parts = parts()
+        catalog_parts.contents = titles_with_a_write_between()
+
+        with pytest.raises(QueryFailed, match="something else wrote to the graph meanwhile; the import was undone"):
+            await runtime.repository.import_catalog(catalog_parts, command_entities=SMALL_COMMANDS)
+
+        assert await runtime.store.node_count() == 0
+
+
+async def write_a_platform(settings: Settings) -> None:
+    runtime = await open_store(settings)
+    try:
+        await runtime.repository.upsert_platforms([{"id": "elsewhere", "name": "Elsewhere"}])
+    finally:
+        await runtime.close()
 
 
 @pytest.mark.slow
