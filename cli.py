@@ -3,6 +3,7 @@
     mediagateway serve                        start (or reuse) the store, bootstrap the schema, serve HTTP
     mediagateway db start|stop|status         the embedded FalkorDB process
     mediagateway db bootstrap | reset --yes   the schema; emptying the graph
+    mediagateway db import-generated          an empty store filled with a generated catalog, in seconds
     mediagateway stats | content ID           reading the catalog
     mediagateway ingest LOCATION -f FORMAT    ingest a feed (queued, or --inline)
     mediagateway embed                        text embeddings for titles that need them

@@ -92,6 +92,22 @@ async def test_an_operator_sees_a_viewers_recommendations_with_why(data_dir: Pat
     assert no_mood.returncode == 1 and "mood must be one of" in no_mood.stderr
 
 
+def test_an_operator_fills_an_empty_store_with_a_generated_catalog(data_dir: Path) -> None:
+    imported = run(data_dir, "db", "import-generated", "--titles", "300", "--seed", "3")
+
+    assert imported.returncode == 0, imported.stderr
+    summary = json.loads(imported.stdout[imported.stdout.index("{"):])
+    assert summary["nodes"]["Content"] == 300
+    assert summary["nodes"]["Person"] == 150
+    assert summary["edges"]["OF"] == summary["nodes"]["AvailabilityWindow"] > 300
+    stats = run(data_dir, "stats")
+    assert any(line.split() == ["│", "Content", "│", "300", "│"] for line in stats.stdout.splitlines())
+
+    again = run(data_dir, "db", "import-generated", "--titles", "300")
+    assert again.returncode == 1
+    assert "the store already holds" in again.stderr and "db reset --yes" in again.stderr
+
+
 def test_a_command_starts_the_store_it_needs_and_stops_it_after(data_dir: Path) -> None:
     result = run(data_dir, "stats")
 
