@@ -35,8 +35,8 @@ class StoreNotEmpty(StoreError):
 
     def __init__(self, nodes: int) -> None:
         super().__init__(
-            f"the store already holds {nodes:,} nodes: an import fills an empty store only (reset it with "
-            "`mediagateway db reset`, or add to it through the upserts, `mediagateway ingest`)"
+            f"the store already holds {nodes:,} nodes: an import fills an empty store only (empty it with "
+            "`mediagateway db reset --yes`, or add to it through the upserts, `mediagateway ingest`)"
         )
         self.nodes = nodes
 
