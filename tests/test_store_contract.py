@@ -324,6 +324,25 @@ async def test_hostile_strings_are_stored_as_plain_data(repo: GraphRepository) -
     assert (await repo.counts_by_label())["Content"] == 7
 
 
+async def test_a_window_keeps_its_most_recently_verified_terms_whatever_order_they_come_in(
+    repo: GraphRepository,
+) -> None:
+    await catalog.load(repo)
+    rental = catalog.WINDOWS[1]  # verified three days before NOW_MS, at 3.99
+    edges = await repo.counts_by_type()
+
+    await repo.upsert_windows([{**rental, "price": 2.99, "verified_at": catalog.NOW_MS - 5 * catalog.DAY_MS}])
+    older = await repo.get_content_availability("title:heat")
+    await repo.upsert_windows([{**rental, "price": 4.99, "verified_at": catalog.NOW_MS}])
+    newer = await repo.get_content_availability("title:heat")
+
+    assert older is not None and newer is not None
+    assert [w.price for w in older.windows if w.platform_id == "rentbox"] == [pytest.approx(3.99)]
+    assert [w.price for w in newer.windows if w.platform_id == "rentbox"] == [pytest.approx(4.99)]
+    assert len(newer.windows) == 3
+    assert await repo.counts_by_type() == edges  # the window's edges were not made again
+
+
 async def test_interactions_keep_the_newest_per_kind(repo: GraphRepository) -> None:
     await catalog.load(repo)
     await repo.upsert_users([{"id": "user:ada"}])
