@@ -142,8 +142,8 @@ class BulkBuffer:
     next_node: int = 0
     size: int = 0  # entities buffered
     edges_taken: dict[str, int] = field(default_factory=dict)  # by type, over every command taken
-    _runs: list[tuple[str, list[Props]]] = field(default_factory=list)
-    _edges: dict[str, _Edges] = field(default_factory=dict)
+    _runs: list[tuple[str, list[Props]]] = field(default_factory=list, init=False)
+    _edges: dict[str, _Edges] = field(default_factory=dict, init=False)
 
     def node(self, labels: str, props: Props) -> int:
         if not self._runs or self._runs[-1][0] != labels:

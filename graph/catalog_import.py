@@ -116,11 +116,12 @@ class CatalogGraph:
     """Turns a catalog into `GRAPH.BULK` commands, numbering nodes as it goes (see `commands`)."""
 
     command_entities: int = COMMAND_ENTITIES
-    _buffer: BulkBuffer = field(default_factory=BulkBuffer)
-    _nodes: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))  # label -> id -> number
-    _kinds: dict[str, ContentKind] = field(default_factory=dict)
-    _parents: list[_Parent] = field(default_factory=list)
-    _node_counts: Counter[str] = field(default_factory=Counter)
+    _buffer: BulkBuffer = field(default_factory=BulkBuffer, init=False)
+    # by label, each node's number by its id
+    _nodes: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict), init=False)
+    _kinds: dict[str, ContentKind] = field(default_factory=dict, init=False)
+    _parents: list[_Parent] = field(default_factory=list, init=False)
+    _node_counts: Counter[str] = field(default_factory=Counter, init=False)
 
     @property
     def summary(self) -> ImportSummary:

@@ -7,13 +7,14 @@ idempotent `UNWIND $rows ... MERGE` batches, so re-ingesting the same records ch
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from mediagateway.graph.catalog_import import COMMAND_ENTITIES, CatalogGraph, CatalogParts, ImportSummary, located
-from mediagateway.graph.errors import FieldProblem, InvalidInput, StoreNotEmpty
+from mediagateway.graph.errors import FieldProblem, InvalidInput, StoreError, StoreNotEmpty
 from mediagateway.graph.model import (
     MAX_PROBLEMS_LISTED,
     PARENT_KIND,
@@ -247,7 +248,8 @@ class GraphRepository:
                 except InvalidInput as exc:
                     raise located(where, exc.problems) from None
         except BaseException:
-            await self.store.delete_all()
+            with contextlib.suppress(StoreError):  # the error that stopped the import is the one to report
+                await self.store.delete_all()
             raise
         kinds = {kind.value.capitalize() for kind in ContentKind}
         nodes_by_label = {label: n for label, n in (await self.counts_by_label()).items() if label not in kinds}
