@@ -1,11 +1,11 @@
 """FalkorDB's `GRAPH.BULK` wire format: a new graph's nodes and edges as binary blobs.
 
-`GRAPH.BULK <graph> [BEGIN] <nodes> <edges> <node blobs> <edge blobs> <blob>...` builds a graph that does not exist
-yet (`BEGIN`), or goes on building the one a previous `GRAPH.BULK` began. A blob holds entities of one label set
-(nodes: `Content:Movie`) or one relationship type (edges): a header naming the label or type and the property names,
-then for each entity one typed value per property name, null meaning "no such property". Nodes carry no id: FalkorDB
-numbers them from 0 in the order it creates them, and an edge names its ends by those numbers. The format is
-FalkorDB's design note "GRAPH.BULK endpoint specification".
+`GRAPH.BULK <graph> [BEGIN] <nodes> <edges> <node blob count> <edge blob count> <blob>...` builds a graph that does
+not exist yet (`BEGIN`), or goes on building the one a previous `GRAPH.BULK` began. A blob holds entities of one
+label set (nodes: `Content:Movie`) or one relationship type (edges): a header naming the label or type and the
+property names, then for each entity one typed value per property name, null meaning "no such property". Nodes carry
+no id: FalkorDB numbers them from 0 in the order it creates them, and an edge names its ends by those numbers. The
+format is FalkorDB's design note "GRAPH.BULK endpoint specification".
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ Props = dict[str, Any]
 _NO_PROPS: Props = {}
 
 
-def value_bytes(value: Any) -> bytes:
+def _value_bytes(value: Any) -> bytes:
     """One property value, typed: string, integer, double, boolean, list (of these), or null."""
     if isinstance(value, str):
         return _STRING + value.encode() + _END
@@ -47,7 +47,7 @@ def value_bytes(value: Any) -> bytes:
     if isinstance(value, float):
         return _DOUBLE + _float64(value)
     if isinstance(value, list | tuple):
-        return _ARRAY + _int64(len(value)) + b"".join(value_bytes(item) for item in value)
+        return _ARRAY + _int64(len(value)) + b"".join(_value_bytes(item) for item in value)
     raise TypeError(f"a graph property cannot hold a {type(value).__name__}")
 
 
@@ -82,10 +82,10 @@ def _column_bytes(values: list[Any]) -> list[bytes]:
         for value in values:
             key = None if value is None else tuple(value)
             if key not in encoded:
-                encoded[key] = value_bytes(value)
+                encoded[key] = _value_bytes(value)
             result.append(encoded[key])
         return result
-    return [value_bytes(value) for value in values]
+    return [_value_bytes(value) for value in values]
 
 
 def _interleaved(columns: Sequence[list[bytes]]) -> bytes:
