@@ -22,6 +22,7 @@ from typing import Any
 from mediagateway.graph.bulk_format import BulkBuffer, BulkCommand, Props
 from mediagateway.graph.errors import FieldProblem, InvalidInput
 from mediagateway.graph.model import (
+    KIND_LABEL,
     MAX_PROBLEMS_LISTED,
     PARENT_KIND,
     ROLE_RELATIONSHIP,
@@ -38,7 +39,7 @@ from mediagateway.graph.model import (
 
 Batches = Iterable[Sequence[Any]]
 COMMAND_ENTITIES = 200_000  # nodes and edges a GRAPH.BULK command carries at most: about 40 MB
-_KIND_LABEL = {kind: f"Content:{kind.value.capitalize()}" for kind in ContentKind}
+_LABELS = {kind: f"Content:{label}" for kind, label in KIND_LABEL.items()}
 _PARENT_EDGE = {ContentKind.SEASON: "SEASON_OF", ContentKind.EPISODE: "EPISODE_OF"}
 
 
@@ -161,7 +162,7 @@ class CatalogGraph:
         # are, and calling the enums for each title and credit was a tenth of an import.
         kind = content.kind
         title_props = {"id": content.id, **content.stored_props()}
-        problems = self._new_node("Content", _KIND_LABEL[kind], content.id, title_props, where)
+        problems = self._new_node("Content", _LABELS[kind], content.id, title_props, where)
         if problems:
             return problems
         title = self._nodes["Content"][content.id]

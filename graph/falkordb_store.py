@@ -35,6 +35,7 @@ from mediagateway.graph.statement_connections import StatementConnections
 from mediagateway.graph.store import GraphStore, Params, Row, SchemaParams
 
 _ALREADY_THERE = ("already indexed", "already exists", "constraint already")
+SCHEMA_BUILD_TIMEOUT_S = 600  # how long an import waits for the indexes built over its nodes
 
 
 def check_params(value: Any, path: str = "params") -> None:
@@ -135,9 +136,6 @@ def cypher_header(params: Mapping[str, Any]) -> str:
     except _Unsendable:
         check_params(dict(params))  # raises, naming the path
         raise InvalidInput([FieldProblem("params", "contains a NUL character, NaN or infinity")]) from None
-
-
-SCHEMA_BUILD_TIMEOUT_S = 600
 
 
 class _GraphEntity(Exception):

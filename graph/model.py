@@ -55,6 +55,7 @@ class ContentKind(StrEnum):
 
 
 PARENT_KIND = {ContentKind.SEASON: ContentKind.SHOW, ContentKind.EPISODE: ContentKind.SEASON}
+KIND_LABEL = {kind: kind.value.capitalize() for kind in ContentKind}  # the label a title has besides Content
 
 
 class Role(StrEnum):

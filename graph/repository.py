@@ -16,6 +16,7 @@ from typing import Any
 from mediagateway.graph.catalog_import import COMMAND_ENTITIES, CatalogGraph, CatalogParts, ImportSummary, located
 from mediagateway.graph.errors import FieldProblem, InvalidInput, StoreError, StoreNotEmpty
 from mediagateway.graph.model import (
+    KIND_LABEL,
     MAX_PROBLEMS_LISTED,
     PARENT_KIND,
     RELATIONSHIP_ROLE,
@@ -251,7 +252,7 @@ class GraphRepository:
             with contextlib.suppress(StoreError):  # the error that stopped the import is the one to report
                 await self.store.delete_all()
             raise
-        kinds = {kind.value.capitalize() for kind in ContentKind}
+        kinds = set(KIND_LABEL.values())
         nodes_by_label = {label: n for label, n in (await self.counts_by_label()).items() if label not in kinds}
         return ImportSummary(nodes_by_label, await self.counts_by_type())
 
