@@ -116,6 +116,8 @@ class _Parent:
 class CatalogGraph:
     """Turns a catalog into `GRAPH.BULK` commands, numbering nodes as it goes (see `commands`)."""
 
+    written_at: int
+    """the windows' write stamp (`written_at`, cypher/availability/window_upsert.cypher): the server's clock"""
     command_entities: int = COMMAND_ENTITIES
     _buffer: BulkBuffer = field(default_factory=BulkBuffer, init=False)
     # by label, each node's number by its id
@@ -196,7 +198,7 @@ class CatalogGraph:
                 ("region_id", "region", window.region_id, region)) if node is None]
         window_id = window.window_id
         problems = self._new_node("AvailabilityWindow", "AvailabilityWindow", window_id,
-                                  {"id": window_id, **window.props()}, where)
+                                  {"id": window_id, **window.props(), "written_at": self.written_at}, where)
         if not problems:
             node = self._nodes["AvailabilityWindow"][window_id]
             self._buffer.edge("OF", node, title)

@@ -105,6 +105,8 @@ class Query(StrEnum):
     RECOMMEND_CO_OCCURRENCE_BECAUSE = "recommend/co_occurrence_because"
     RECOMMEND_AVAILABLE = "recommend/available"
     RECOMMEND_EXPLAIN_PEOPLE = "recommend/explain_people"
+    RECOMMEND_WINDOWS_WRITTEN = "recommend/windows_written"
+    RECOMMEND_PLATFORM_NAMES = "recommend/platform_names"
     # --- administration ---
     EXISTING_CONSTRAINTS = "schema/existing_constraints"
     SCHEMA_BUILDING = "schema/building"
@@ -113,6 +115,7 @@ class Query(StrEnum):
     DIGEST_EDGES = "admin/digest_edges"
     DELETE_ALL = "admin/delete_all"
     NODE_COUNT = "admin/node_count"
+    SERVER_TIME = "admin/server_time"
 
 
 class Script(StrEnum):

@@ -228,7 +228,7 @@ class GraphRepository:
         `InvalidInput` naming part, batch and record (`windows[2][40].region_id`) and leaves the store empty, as
         it was. `command_entities` bounds the nodes and edges one bulk command carries (its memory)."""
         if self.store.can_create_in_bulk:
-            graph = CatalogGraph(command_entities)
+            graph = CatalogGraph(await self.server_time(), command_entities)
             await self.store.create_in_bulk(graph.commands(parts))
             return graph.summary
         return await self._import_by_upserts(parts)
@@ -358,6 +358,10 @@ class GraphRepository:
         """Edge counts by relationship type."""
         rows = await self.store.read(Query.STATS_COUNT_BY_TYPE)
         return dict(sorted((row["type"], row["count"]) for row in rows))
+
+    async def server_time(self) -> int:
+        """The store server's clock in epoch ms, the clock of the windows' write stamps."""
+        return int((await self.store.read(Query.SERVER_TIME))[0]["now"])
 
     async def digest(self) -> str:
         """A hash of every node and edge with their properties (vectors aside): equal digests, equal graphs."""

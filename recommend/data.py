@@ -23,8 +23,10 @@ from scipy import sparse
 
 from mediagateway.graph.model import Interaction, Signal
 from mediagateway.graph.queries import Query
+from mediagateway.graph.repository import GraphRepository
 from mediagateway.graph.store import GraphStore
 from mediagateway.recommend import signals
+from mediagateway.recommend.filters import Window, WindowSnapshot, read_platform_names
 
 RECOMMENDABLE_KINDS = ("movie", "show")
 MIN_VIEWERS = 2
@@ -201,8 +203,10 @@ class RecommendationData:
     """The catalog and every viewer's tastes, with the (viewer, title) pairs as aligned arrays and sparse matrices.
     Pairs with titles outside the catalog are left out."""
 
-    def __init__(self, catalog: Catalog, viewers: Iterable[Viewer]) -> None:
+    def __init__(self, catalog: Catalog, viewers: Iterable[Viewer], windows: WindowSnapshot | None = None) -> None:
         self.catalog = catalog
+        self.windows = windows
+        """the titles' availability windows, when read from a graph (recommend/filters.py)"""
         self.viewers = {v.id: v for v in sorted(viewers, key=lambda v: v.id) if v.tastes}
         self.viewer_ids = list(self.viewers)
         self.viewer_index = {viewer_id: i for i, viewer_id in enumerate(self.viewer_ids)}
@@ -270,12 +274,18 @@ class RecommendationData:
 
     @classmethod
     async def load(cls, store: GraphStore, on_progress: LoadProgress | None = None) -> RecommendationData:
-        """Every title and every viewer's interactions, read from the graph a page at a time."""
-        titles = [_title_facts(row) async for row in _pages(store, Query.RECOMMEND_TITLES_PAGE, "id", "titles",
-                                                            on_progress)]
+        """Every title with its windows and every viewer's interactions, read from the graph a page at a time."""
+        taken_at = await GraphRepository(store).server_time()
+        platform_names = await read_platform_names(store)
+        titles: list[TitleFacts] = []
+        windows: list[Window] = []
+        async for row in _pages(store, Query.RECOMMEND_TITLES_PAGE, "id", "titles", on_progress):
+            titles.append(_title_facts(row))
+            windows += [Window(title_id=row["id"], **window) for window in row["windows"]]
         viewers = [_viewer(row) async for row in _pages(store, Query.RECOMMEND_INTERACTIONS_PAGE, "user_id",
                                                         "viewers", on_progress)]
-        return cls(Catalog(titles), viewers)
+        catalog = Catalog(titles)
+        return cls(catalog, viewers, WindowSnapshot(catalog.ids, windows, taken_at, platform_names))
 
 
 async def _pages(store: GraphStore, query: Query, key: str, what: str, on_progress: LoadProgress | None

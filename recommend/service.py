@@ -5,7 +5,8 @@ filters (recommend/filters.py), then explanations from graph paths (recommend/ex
 popularity, and by default collaborative); a trained GraphSAGE model, when given, adds the gnn strategy and its
 title vectors. The viewer's own interactions are read at each request, so what they watched a minute ago already
 steers the ranking and is left out of it; only other viewers' behaviour comes from the snapshot, which the server
-rebuilds in the background (server.py).
+rebuilds in the background (server.py). Availability comes from the snapshot's windows with those written since laid
+over them, read at each request: as fresh as the graph (recommend/filters.py).
 
 The collaborative walk can instead run in Cypher against the live graph at each request
 (`CollaborativeSource.CYPHER`): the same scores, fresh to the second, but its three-hop walk took 367 ms a request
@@ -76,7 +77,7 @@ class Recommender:
     def __init__(self, store: GraphStore, data: RecommendationData, hybrid: HybridStrategy) -> None:
         self.store, self.data, self.hybrid = store, data, hybrid
         self.repository = GraphRepository(store)
-        self.filter = AvailabilityFilter(store)
+        self.filter = AvailabilityFilter(store, data.windows)
         self.explainer = PathExplainer(store, data)
 
     @classmethod
@@ -100,18 +101,18 @@ class Recommender:
         request = request or RecommendationRequest()
         if not 1 <= request.k <= MAX_RESULTS:
             raise InvalidInput([FieldProblem("k", f"must be between 1 and {MAX_RESULTS}, got {request.k}")])
-        viewer, where = await self._viewer(user_id, request)
+        (viewer, where), written = await asyncio.gather(self._viewer(user_id, request),
+                                                        self.filter.written_since_snapshot())
         context = replace(request.context, now_ms=where.now_ms)
         candidates, personal = await self._candidates(viewer, context)
-        candidate_ids = [c.title_id for c in candidates]
-        # The people walk starts from the viewer's liked titles, so it costs about as much for every candidate as
-        # for the few kept (4.4 against 2.3 to 3.3 ms): it runs beside the availability check, not after the choice.
-        # A task, not a TaskGroup: a group would wrap a store error in an ExceptionGroup, and the client would get
+        available = await self.filter.available([c.title_id for c in candidates], where, written)
+        left = [c for c in candidates if c.title_id in available]
+        # The people walk starts from the viewer's liked titles, so it costs the store about as much for every
+        # available candidate as for the few kept: it runs while those are chosen and explained. A task, not a
+        # TaskGroup: a group would wrap a store error in an ExceptionGroup, and the client would get
         # INTERNAL_SERVER_ERROR instead of UNAVAILABLE.
-        people = asyncio.create_task(self.explainer.people(viewer, candidate_ids))
+        people = asyncio.create_task(self.explainer.people(viewer, [c.title_id for c in left]))
         try:
-            available = await self.filter.available(candidate_ids, where)
-            left = [c for c in candidates if c.title_id in available]
             kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
             kept_ids = [c.title_id for c in kept]
             co_viewing = self.explainer.co_viewing(viewer, kept_ids)

@@ -101,7 +101,8 @@ async def test_bad_requests_get_typed_errors(api: str, viewer: str | None, varia
 
 async def test_reads_that_do_not_wait_for_each_other_run_side_by_side(
         loaded: None, embedded_settings: Settings) -> None:
-    """The titles' genres beside the titles, and the people paths beside the availability check."""
+    """The titles' genres beside the titles, and the windows written since the recommender's snapshot beside the
+    viewer's own reads."""
     app = create_app(embedded_settings.model_copy(update={"graph_name": GRAPH, "mode": Mode.DEVELOPMENT}))
     started: dict[str, float] = {}
     finished: dict[str, float] = {}
@@ -120,7 +121,8 @@ async def test_reads_that_do_not_wait_for_each_other_run_side_by_side(
     nodes = response.json()["data"]["recommendations"]["nodes"]
     assert nodes and all(node["genres"]["nodes"] for node in nodes)
     assert started["content/taxonomy_by_ids"] < finished["content/by_ids"]
-    assert started["recommend/explain_people"] < finished["recommend/available"]
+    assert started["recommend/windows_written"] < finished["interaction/of_user"]
+    assert started["recommend/windows_written"] < finished["user/get"]
 
 
 async def test_similar_titles_by_id_and_an_unknown_id(api: str) -> None:

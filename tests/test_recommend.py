@@ -10,8 +10,10 @@ import pytest
 
 from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.repository import GraphRepository
+from mediagateway.recommend import filters
 from mediagateway.recommend.context import ViewingContext
 from mediagateway.recommend.data import Catalog, NotEnoughData, RecommendationData, Taste, TitleFacts, Viewer
+from mediagateway.recommend.filters import Platform, Where
 from mediagateway.recommend.hybrid import (
     FusionWeights,
     HybridStrategy,
@@ -458,14 +460,51 @@ async def test_titles_are_filtered_before_they_are_diversified(repo: GraphReposi
     hybrid = built.hybrid
     recommender = Recommender(repo.store, built.data, HybridStrategy(
         list(hybrid.strategies.values()), hybrid.popularity, hybrid.vectors, pool=1))
-    filtered: list[str] = []
-    repo.store.add_observer(lambda name, seconds, ok: filtered.append(name) if name == "recommend/available" else None)
+    availability_reads: list[str] = []
+    repo.store.add_observer(lambda name, seconds, ok: availability_reads.append(name)
+                            if name in ("recommend/available", "recommend/windows_written") else None)
 
     in_britain = await recommender.recommend("user:ana", RecommendationRequest(k=1, context=NOW, region_id="GB"))
 
     # diversifying only the best fused title (The Insider) first would leave nothing in Britain; Cars is fifth
     assert [r.title_id for r in in_britain] == ["title:cars"]
-    assert len(filtered) == 1
+    assert availability_reads == ["recommend/windows_written"]  # once, and from the snapshot's windows
+
+
+async def test_the_snapshot_of_windows_answers_as_the_graph_does_with_what_was_written_since(
+        repo: GraphRepository, monkeypatch: pytest.MonkeyPatch) -> None:
+    await catalog.load(repo)
+    snapshot_filter = (await Recommender.build(repo.store)).filter
+    titles = [t["id"] for t in catalog.TITLES]
+    asked = [Where(region, NOW_MS + days * DAY_MS, platforms) for region in ("US", "GB", "FR")
+             for days in (-60, -31, 0, 29, 31, 89, 90, 120) for platforms in (None, ("streamflix",), ("rentbox",))]
+
+    async def both_ways() -> list[tuple[dict[str, list[Platform]], dict[str, list[Platform]]]]:
+        written = await snapshot_filter.written_since_snapshot()
+        assert written is not None
+        return [(await snapshot_filter.available(titles, where, written),
+                 await snapshot_filter.available(titles, where, None)) for where in asked]
+
+    before = await both_ways()
+    await repo.upsert_platforms([{"id": "cinevault", "name": "CineVault"}])
+    await repo.upsert_windows([
+        {**catalog.WINDOWS[0], "available_until": NOW_MS - DAY_MS, "verified_at": NOW_MS},  # Collateral: ended
+        {**catalog.WINDOWS[1], "trust_score": 0.3, "verified_at": NOW_MS},  # Airplane!: hardly trusted any more
+        {**catalog.WINDOWS[4], "verified_at": NOW_MS - DAY_MS},  # The Insider: verified again
+        {**catalog.WINDOWS[5], "platform_id": "cinevault", "region_id": "US"},  # Cars: a new window
+    ])
+    after = await both_ways()
+
+    assert all(from_snapshot == from_graph for from_snapshot, from_graph in before + after)
+    now_in_us = after[asked.index(Where("US", NOW_MS, None))][0]
+    assert "title:collateral" not in now_in_us and "title:airplane" not in now_in_us
+    assert "title:insider" in now_in_us
+    assert now_in_us["title:cars"] == [Platform("cinevault", "CineVault")]
+    assert before[asked.index(Where("US", NOW_MS, None))][0].keys() == {"title:collateral", "title:airplane",
+                                                                        "title:godfather", "title:shining",
+                                                                        "title:heat"}
+    monkeypatch.setattr(filters, "MAX_WRITTEN", 3)
+    assert await snapshot_filter.written_since_snapshot() is None  # four written: the graph is asked instead
 
 
 async def test_what_a_viewer_just_watched_is_left_out_at_once(repo: GraphRepository) -> None:

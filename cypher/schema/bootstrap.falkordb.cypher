@@ -15,6 +15,7 @@ CREATE INDEX FOR (n:Content) ON (n.match_key);
 CREATE INDEX FOR (n:Content) ON (n.eidr_id);
 CREATE INDEX FOR (n:Person) ON (n.imdb_id);
 CREATE INDEX FOR (n:AvailabilityWindow) ON (n.available_until);
+CREATE INDEX FOR (n:AvailabilityWindow) ON (n.written_at);
 CREATE FULLTEXT INDEX FOR (n:Content) ON (n.title, n.original_title);
 CREATE FULLTEXT INDEX FOR (n:Person) ON (n.name);
 CREATE VECTOR INDEX FOR (n:Content) ON (n.text_embedding)

@@ -14,6 +14,7 @@ CREATE INDEX content_match_key IF NOT EXISTS FOR (n:Content) ON (n.match_key);
 CREATE INDEX content_eidr_id IF NOT EXISTS FOR (n:Content) ON (n.eidr_id);
 CREATE INDEX person_imdb_id IF NOT EXISTS FOR (n:Person) ON (n.imdb_id);
 CREATE INDEX availability_window_until IF NOT EXISTS FOR (n:AvailabilityWindow) ON (n.available_until);
+CREATE INDEX availability_window_written IF NOT EXISTS FOR (n:AvailabilityWindow) ON (n.written_at);
 CREATE FULLTEXT INDEX content_title IF NOT EXISTS FOR (n:Content) ON EACH [n.title, n.original_title];
 CREATE FULLTEXT INDEX person_name IF NOT EXISTS FOR (n:Person) ON EACH [n.name];
 CREATE VECTOR INDEX content_text_embedding IF NOT EXISTS FOR (n:Content) ON (n.text_embedding)
