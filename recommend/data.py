@@ -281,7 +281,7 @@ class RecommendationData:
         windows: list[Window] = []
         async for row in _pages(store, Query.RECOMMEND_TITLES_PAGE, "id", "titles", on_progress):
             titles.append(_title_facts(row))
-            windows += [Window(title_id=row["id"], **window) for window in row["windows"]]
+            windows += [Window(window_id, row["id"], *terms) for window_id, *terms in row["windows"]]
         viewers = [_viewer(row) async for row in _pages(store, Query.RECOMMEND_INTERACTIONS_PAGE, "user_id",
                                                         "viewers", on_progress)]
         catalog = Catalog(titles)
