@@ -104,7 +104,6 @@ class Query(StrEnum):
     RECOMMEND_CO_OCCURRENCE = "recommend/co_occurrence"
     RECOMMEND_CO_OCCURRENCE_BECAUSE = "recommend/co_occurrence_because"
     RECOMMEND_AVAILABLE = "recommend/available"
-    RECOMMEND_EXPLAIN_PEOPLE = "recommend/explain_people"
     RECOMMEND_WINDOWS_WRITTEN = "recommend/windows_written"
     RECOMMEND_PLATFORM_NAMES = "recommend/platform_names"
     # --- administration ---

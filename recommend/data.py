@@ -199,14 +199,50 @@ def _text_matrix(facts: Sequence[TitleFacts]) -> Floats | None:
     return matrix
 
 
+class TitleCredits:
+    """Who made each title of a catalog (directed, wrote, acted in): for catalog row i, the people and roles at
+    `offsets[i]:offsets[i + 1]` of `people` (codes into `person_names`) and `roles` (indexes into `ROLES`)."""
+
+    ROLES = ("DIRECTED", "WROTE", "ACTED_IN")
+
+    def __init__(self, catalog: Catalog, credits: Mapping[str, Sequence[Sequence[str]]]) -> None:
+        """`credits`: per title id, its (person id, person name, role) triples."""
+        codes: dict[str, int] = {}
+        self.person_names: list[str] = []
+        people: list[int] = []
+        roles: list[int] = []
+        counts = np.zeros(len(catalog), dtype=np.int64)
+        role_index = {role: i for i, role in enumerate(self.ROLES)}
+        for row, title_id in enumerate(catalog.ids):
+            for person_id, name, role in credits.get(title_id, ()):
+                if person_id not in codes:
+                    codes[person_id] = len(self.person_names)
+                    self.person_names.append(name or person_id)
+                people.append(codes[person_id])
+                roles.append(role_index[role])
+                counts[row] += 1
+        self.offsets = np.concatenate(([0], np.cumsum(counts)))
+        self.people = np.array(people, dtype=np.int32)
+        self.roles = np.array(roles, dtype=np.int8)
+
+    def of(self, row: int) -> list[tuple[int, str]]:
+        """The (person code, role) of everyone who made the title at catalog row `row`."""
+        start, end = self.offsets[row], self.offsets[row + 1]
+        return [(person, self.ROLES[role]) for person, role in
+                zip(self.people[start:end].tolist(), self.roles[start:end].tolist(), strict=True)]
+
+
 class RecommendationData:
     """The catalog and every viewer's tastes, with the (viewer, title) pairs as aligned arrays and sparse matrices.
     Pairs with titles outside the catalog are left out."""
 
-    def __init__(self, catalog: Catalog, viewers: Iterable[Viewer], windows: WindowSnapshot | None = None) -> None:
+    def __init__(self, catalog: Catalog, viewers: Iterable[Viewer], windows: WindowSnapshot | None = None,
+                 credits: TitleCredits | None = None) -> None:
         self.catalog = catalog
         self.windows = windows
         """the titles' availability windows, when read from a graph (recommend/filters.py)"""
+        self.credits = credits
+        """who made the titles, when read from a graph (recommend/explain.py)"""
         self.viewers = {v.id: v for v in sorted(viewers, key=lambda v: v.id) if v.tastes}
         self.viewer_ids = list(self.viewers)
         self.viewer_index = {viewer_id: i for i, viewer_id in enumerate(self.viewer_ids)}
@@ -274,18 +310,22 @@ class RecommendationData:
 
     @classmethod
     async def load(cls, store: GraphStore, on_progress: LoadProgress | None = None) -> RecommendationData:
-        """Every title with its windows and every viewer's interactions, read from the graph a page at a time."""
+        """Every title with its windows and credits and every viewer's interactions, read from the graph a page at a
+        time."""
         taken_at = await GraphRepository(store).server_time()
         platform_names = await read_platform_names(store)
         titles: list[TitleFacts] = []
         windows: list[Window] = []
+        credits: dict[str, list[list[str]]] = {}
         async for row in _pages(store, Query.RECOMMEND_TITLES_PAGE, "id", "titles", on_progress):
             titles.append(_title_facts(row))
             windows += [Window(window_id, row["id"], *terms) for window_id, *terms in row["windows"]]
+            credits[row["id"]] = row["credits"]
         viewers = [_viewer(row) async for row in _pages(store, Query.RECOMMEND_INTERACTIONS_PAGE, "user_id",
                                                         "viewers", on_progress)]
         catalog = Catalog(titles)
-        return cls(catalog, viewers, WindowSnapshot(catalog.ids, windows, taken_at, platform_names))
+        return cls(catalog, viewers, WindowSnapshot(catalog.ids, windows, taken_at, platform_names),
+                   TitleCredits(catalog, credits))
 
 
 async def _pages(store: GraphStore, query: Query, key: str, what: str, on_progress: LoadProgress | None

@@ -78,7 +78,7 @@ class Recommender:
         self.store, self.data, self.hybrid = store, data, hybrid
         self.repository = GraphRepository(store)
         self.filter = AvailabilityFilter(store, data.windows)
-        self.explainer = PathExplainer(store, data)
+        self.explainer = PathExplainer(data)
 
     @classmethod
     async def build(cls, store: GraphStore, model: EmbeddingModel | None = None,
@@ -107,21 +107,11 @@ class Recommender:
         candidates, personal = await self._candidates(viewer, context)
         available = await self.filter.available([c.title_id for c in candidates], where, written)
         left = [c for c in candidates if c.title_id in available]
-        # The people walk starts from the viewer's liked titles, so it costs the store about as much for every
-        # available candidate as for the few kept: it runs while those are chosen and explained. A task, not a
-        # TaskGroup: a group would wrap a store error in an ExceptionGroup, and the client would get
-        # INTERNAL_SERVER_ERROR instead of UNAVAILABLE.
-        people = asyncio.create_task(self.explainer.people(viewer, [c.title_id for c in left]))
-        try:
-            kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
-            kept_ids = [c.title_id for c in kept]
-            co_viewing = self.explainer.co_viewing(viewer, kept_ids)
-            if personal:
-                kept = await self.hybrid.explain(viewer, kept, context)
-        except BaseException:
-            people.cancel()
-            raise
-        paths = by_title(kept_ids, await people, co_viewing)
+        kept = self.hybrid.diversify(left, request.k)[: request.k] if personal else left[: request.k]
+        kept_ids = [c.title_id for c in kept]
+        paths = by_title(kept_ids, self.explainer.people(viewer, kept_ids), self.explainer.co_viewing(viewer, kept_ids))
+        if personal:
+            kept = await self.hybrid.explain(viewer, kept, context)
         return [self._recommendation(c, paths.get(c.title_id, []), available[c.title_id], viewer) for c in kept]
 
     async def _candidates(self, viewer: Viewer, context: ViewingContext) -> tuple[list[Scored], bool]:
