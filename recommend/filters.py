@@ -104,9 +104,6 @@ class WindowSnapshot:
         self.verified_at = np.array([_NEVER if w.verified_at is None else w.verified_at for w in ordered],
                                     dtype=np.int64)
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def open(self, title_ids: Sequence[str], where: Where, written: Mapping[str, Sequence[Window]]
              ) -> dict[str, set[str]]:
         """The titles of `title_ids` with a window open to the viewer, each with the platforms it is on; `written`

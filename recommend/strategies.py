@@ -283,8 +283,8 @@ class ContentStrategy(RankedStrategy):
     float32, 19 MB at 100,000 titles), and only a shortlist `SHORTLIST_FACTOR` times as long as asked for is scored
     exactly. Up to `EXACT_CONTENT_UP_TO` titles (MovieLens' 9,742, so the evaluation) every title is scored exactly.
     On the 100,000-title benchmark catalog, for 200 viewers, the shortlist held every title of the exact top 100 with
-    48 dimensions and 8 times as many (the pass 2.0 against 3.4 ms with 96 and 4 times; 32 and 4 times lost up to 2
-    titles of 100, bench/README.md)."""
+    48 dimensions and 8 times as many, as with 96 and 4 times, in less time (bench/README.md); 32 dimensions and 4
+    times lost up to 2 titles of 100."""
 
     name = "content"
 
