@@ -99,8 +99,8 @@ class Query(StrEnum):
     GNN_INTERACTIONS_OF_USERS = "gnn/interactions_of_users"
     GNN_USER_NEIGHBOURHOOD = "gnn/user_neighbourhood"
     # --- recommendations: strategies (recommend/) ---
-    RECOMMEND_TITLES_PAGE = "recommend/titles_page"
-    RECOMMEND_INTERACTIONS_PAGE = "recommend/interactions_page"
+    RECOMMEND_TITLES_BY_IDS = "recommend/titles_by_ids"
+    RECOMMEND_VIEWERS_BY_IDS = "recommend/viewers_by_ids"
     RECOMMEND_CO_OCCURRENCE = "recommend/co_occurrence"
     RECOMMEND_CO_OCCURRENCE_BECAUSE = "recommend/co_occurrence_because"
     RECOMMEND_AVAILABLE = "recommend/available"

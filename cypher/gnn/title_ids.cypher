@@ -1,4 +1,4 @@
-// Every title of the GraphSAGE training graph, in a stable order.
+// Every title's id, in a stable order: for the GraphSAGE training graph and the recommender's snapshot.
 MATCH (c:Content)
 RETURN c.id AS id
 ORDER BY id

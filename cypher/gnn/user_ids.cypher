@@ -1,4 +1,4 @@
-// Every user of the GraphSAGE training graph, in a stable order.
+// Every user's id, in a stable order: for the GraphSAGE training graph and the recommender's snapshot.
 MATCH (u:User)
 RETURN u.id AS id
 ORDER BY id

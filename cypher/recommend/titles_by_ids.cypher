@@ -1,11 +1,8 @@
-// The titles recommenders know about, a page at a time in id order (ids after $after): facts, genres, moods,
+// The titles of $ids, a page of those recommenders know about (recommend/data.py): facts, genres, moods,
 // text embedding (null until the embed job has run), availability windows (what recommend/filters.py needs) and
 // credits (what recommend/explain.py needs), as lists: hundreds of thousands of maps took longer to read.
-MATCH (c:Content)
-WHERE c.id > $after
-WITH c
-ORDER BY c.id
-LIMIT $limit
+UNWIND $ids AS id
+MATCH (c:Content {id: id})
 RETURN c.id AS id, c.kind AS kind, c.title AS title, c.year AS year, c.runtime_minutes AS runtime_minutes,
        [(c)-[:IN_GENRE]->(g:Genre) | g.id] AS genres, [(c)-[:HAS_MOOD]->(m:Mood) | m.id] AS moods,
        c.text_embedding AS text_embedding,
