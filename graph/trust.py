@@ -4,7 +4,8 @@ A window's stored trust score is what it was worth when it was verified; it deca
 day since, reaching nothing after 100 days. ("1% a day" is read as a share of the score, not of the scale: a
 window verified at 0.9 is worth 0.63 thirty days later.) Availability is shown from 0.5 and carries a warning below
 0.6; recommendations need 0.6. The same formula is written in Cypher where a query filters on trust
-(cypher/search/filter.cypher, cypher/browse/*): change both together.
+(cypher/search/filter.cypher, cypher/browse/*, cypher/recommend/available.cypher) and, in that Cypher's arithmetic,
+over the recommender's snapshot of windows (recommend/filters.py): change them together.
 """
 
 from __future__ import annotations
