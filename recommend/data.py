@@ -323,7 +323,7 @@ class RecommendationData:
         viewers = [_viewer(row) async for row in _pages(store, Query.GNN_USER_IDS, Query.RECOMMEND_VIEWERS_BY_IDS,
                                                         "viewers", on_progress)]
         catalog = Catalog(titles)
-        return cls(catalog, viewers, WindowSnapshot(catalog.ids, windows, taken_at, platform_names),
+        return cls(catalog, viewers, WindowSnapshot(catalog.ids, catalog.index, windows, taken_at, platform_names),
                    TitleCredits(catalog, credits))
 
 

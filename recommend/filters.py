@@ -65,30 +65,19 @@ class Window:
     trust_score: float
     verified_at: int | None
 
-    def open_to(self, where: Where) -> bool:
-        """As cypher/recommend/available.cypher decides it, in the same arithmetic."""
-        if self.region_id != where.region_id or (where.platforms is not None and
-                                                 self.platform_id not in where.platforms):
-            return False
-        if self.available_from > where.now_ms or (self.available_until is not None and
-                                                  self.available_until <= where.now_ms):
-            return False
-        age = where.now_ms - self.verified_at if self.verified_at is not None and where.now_ms > self.verified_at \
-            else 0
-        return self.trust_score * (1.0 - trust.DECAY_PER_DAY * age / trust.DAY_MS) >= trust.RECOMMEND_FROM
-
 
 class WindowSnapshot:
     """Every window of a set of titles, as arrays grouped by title (the windows of title i are rows
     `offsets[i]:offsets[i + 1]`), and the platforms' names, as the graph held them at `taken_at` (the server's
     clock, epoch ms)."""
 
-    def __init__(self, title_ids: Sequence[str], windows: Iterable[Window], taken_at: int,
-                 platform_names: Mapping[str, str]) -> None:
+    def __init__(self, title_ids: Sequence[str], title_index: Mapping[str, int], windows: Iterable[Window],
+                 taken_at: int, platform_names: Mapping[str, str]) -> None:
+        """`title_ids` in row order, `title_index` their rows (the catalog's, recommend/data.py)."""
         self.taken_at = taken_at
         self.platform_names = dict(platform_names)
-        self.title_ids = list(title_ids)
-        self.title_index = {title_id: i for i, title_id in enumerate(self.title_ids)}
+        """by platform id; a platform met later is added (`AvailabilityFilter`)"""
+        self.title_ids, self.title_index = title_ids, title_index
         known = [w for w in windows if w.title_id in self.title_index]
         rows = np.array([self.title_index[w.title_id] for w in known], dtype=np.int64)
         ordered = [known[i] for i in np.argsort(rows, kind="stable")]  # `sorted` held the GIL 90 ms at 300,000
@@ -112,15 +101,17 @@ class WindowSnapshot:
         rows = np.array([self.title_index.get(t, -1) for t in title_ids if t not in written], dtype=np.int64)
         for title_row, platform in self._open_windows(rows[rows >= 0], where):
             found.setdefault(self.title_ids[title_row], set()).add(platform)
-        for title_id in title_ids:
-            if title_id in written:
-                platforms = {w.platform_id for w in self._with_written(title_id, written[title_id])
-                             if w.open_to(where)}
-                if platforms:
-                    found[title_id] = platforms
+        overlaid = [t for t in title_ids if t in written]
+        if overlaid:  # their windows as they are now, judged the same way
+            merged = [w for t in overlaid for w in self._with_written(t, written[t])]
+            now = WindowSnapshot(overlaid, {t: i for i, t in enumerate(overlaid)}, merged, self.taken_at, {})
+            for title_row, platform in now._open_windows(np.arange(len(overlaid)), where):
+                found.setdefault(overlaid[title_row], set()).add(platform)
         return found
 
     def _open_windows(self, rows: npt.NDArray[np.int64], where: Where) -> Iterable[tuple[int, str]]:
+        """(title row, platform) of each window of `rows` open to the viewer: as cypher/recommend/available.cypher
+        decides it, in the same arithmetic."""
         region = self.regions.code.get(where.region_id)
         if region is None or not rows.size:
             return []
@@ -167,7 +158,6 @@ class AvailabilityFilter:
     def __init__(self, store: GraphStore, snapshot: WindowSnapshot | None = None) -> None:
         self.store = store
         self.snapshot = snapshot
-        self.platform_names = dict(snapshot.platform_names) if snapshot is not None else {}
 
     async def written_since_snapshot(self) -> dict[str, list[Window]] | None:
         """The windows written since the snapshot, by title; None without a snapshot or past `MAX_WRITTEN`."""
@@ -191,10 +181,11 @@ class AvailabilityFilter:
         if self.snapshot is None or written is None:
             return await self._from_graph(title_ids, where)
         found = self.snapshot.open(title_ids, where, written)
-        unnamed = sorted({p for platforms in found.values() for p in platforms} - self.platform_names.keys())
+        names = self.snapshot.platform_names
+        unnamed = sorted({p for platforms in found.values() for p in platforms} - names.keys())
         if unnamed:
-            self.platform_names.update(await read_platform_names(self.store, unnamed))
-        return {title_id: _by_name(Platform(p, self.platform_names.get(p) or p) for p in platforms)
+            names.update(await read_platform_names(self.store, unnamed))
+        return {title_id: _by_name(Platform(p, names.get(p) or p) for p in platforms)
                 for title_id, platforms in found.items()}
 
     async def _from_graph(self, title_ids: Sequence[str], where: Where) -> dict[str, list[Platform]]:
