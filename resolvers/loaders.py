@@ -17,7 +17,7 @@ titles and, when the query asks for them, the titles' genres and moods side by s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -27,6 +27,7 @@ from mediagateway.graph.discovery import Credit, DiscoveryReads, LinkKind
 
 K = TypeVar("K")
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Loaders:
@@ -145,3 +146,17 @@ def _quiet(future: asyncio.Future[Any]) -> None:
     """Mark the exception of `future` as seen: a search started for a title that turns out not to exist is never
     awaited, and must not log "exception was never retrieved"; whoever awaits it still gets the exception."""
     future.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+
+def now_or_later(loader: DataLoader[K, T], key: K, then: Callable[[T], R]) -> R | Awaitable[R]:
+    """`then` of the key's value at once when the loader holds it already (primed, or read earlier in the request);
+    else a coroutine that loads it first. A resolver that returns this spares graphql-core the awaiting of a field
+    whose value is there: for the genres of a page of 20 recommendations, about a millisecond a request."""
+    future = loader.cache_map.get(key) if loader.cache else None
+    if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+        return then(future.result())
+
+    async def later() -> R:
+        return then(await loader.load(key))
+
+    return later()

@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.printer import print_schema
 from strawberry.types import ExecutionContext
 
+from mediagateway.schema.execution import PlainLeafExecutor
 from mediagateway.schema.protection import ExtensionFactory, log_error, protection_extensions
 from mediagateway.schema.query import CONTENT_TYPES, Query
 from mediagateway.settings import Settings
@@ -39,6 +40,7 @@ def build_schema(settings: Settings, *, observers: Sequence[ExtensionFactory] = 
         mutation=_mutation_type(),
         types=CONTENT_TYPES,
         extensions=[*observers, *protection_extensions(settings)],
+        execution_context_class=PlainLeafExecutor,
     )
 
 

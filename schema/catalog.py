@@ -7,6 +7,7 @@ Every list is a Relay connection (schema/pagination.py).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from enum import Enum
 from itertools import groupby
@@ -15,6 +16,7 @@ import strawberry
 
 from mediagateway.graph import model, trust
 from mediagateway.resolvers.context import Info
+from mediagateway.resolvers.loaders import now_or_later
 from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, connection, paginate
 
 SIMILAR_PAGE_SIZE = 10
@@ -195,17 +197,17 @@ class Content(Node):
     tmdb_id: int | None
     popularity: float | None
 
-    @strawberry.field
-    async def genres(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE,
-                     after: str | None = None) -> Connection[Genre]:
-        links = await info.context.loaders.taxonomy.load(str(self.id))
-        return paginate([Genre(id=strawberry.ID(g.id), name=g.name) for g in links.genres], first, after)
+    @strawberry.field(graphql_type=Connection[Genre])
+    def genres(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE,
+               after: str | None = None) -> Connection[Genre] | Awaitable[Connection[Genre]]:
+        return now_or_later(info.context.loaders.taxonomy, str(self.id), lambda links: paginate(
+            [Genre(id=strawberry.ID(g.id), name=g.name) for g in links.genres], first, after))
 
-    @strawberry.field
-    async def moods(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE,
-                    after: str | None = None) -> Connection[Mood]:
-        links = await info.context.loaders.taxonomy.load(str(self.id))
-        return paginate([Mood(id=strawberry.ID(m.id), name=m.name) for m in links.moods], first, after)
+    @strawberry.field(graphql_type=Connection[Mood])
+    def moods(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE,
+              after: str | None = None) -> Connection[Mood] | Awaitable[Connection[Mood]]:
+        return now_or_later(info.context.loaders.taxonomy, str(self.id), lambda links: paginate(
+            [Mood(id=strawberry.ID(m.id), name=m.name) for m in links.moods], first, after))
 
     @strawberry.field(description="Directors first, then writers, then the cast in billing order")
     async def credits(self, info: Info, role: Role | None = None, first: int | None = DEFAULT_PAGE_SIZE,

@@ -1,0 +1,129 @@
+"""The schema's executor answers plain leaves itself: what a client receives must be what graphql-core gives."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, ClassVar, NewType
+
+import pytest
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+
+from mediagateway.schema.execution import PlainLeafExecutor
+
+Strict = NewType("Strict", str)
+
+
+def _strict(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"not a string: {value!r}")
+    return value
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Tag:
+    name: str
+    colour: Colour
+    weight: float | None
+
+
+@strawberry.type
+class Item:
+    id: strawberry.ID
+    title: str
+    year: int | None
+    code: Strict
+    tags: list[Tag]
+
+    @strawberry.field
+    def shout(self, times: int = 1) -> str:
+        return self.title.upper() * times
+
+    @strawberry.field
+    async def later(self) -> str:
+        return self.title[::-1]
+
+
+def _items() -> list[Item]:
+    tags = [Tag(name="crime", colour=Colour.RED, weight=0.5), Tag(name="la", colour=Colour.BLUE, weight=None)]
+    good = Item(id=strawberry.ID("1"), title="Heat", year=1995, code=Strict("h"), tags=tags)
+    no_title = Item(id=strawberry.ID("2"), title=None, year=None, code=Strict("x"), tags=[])  # type: ignore[arg-type]
+    bad_code = Item(id=strawberry.ID("3"), title="Ran", year=1985, code=7, tags=[])  # type: ignore[arg-type]
+    bad_year = Item(id=strawberry.ID("4"), title="Ikiru", year="MCMLII", code=Strict("i"), tags=[])  # type: ignore[arg-type]
+    bad_colour = Item(id=strawberry.ID("5"), title="Ran", year=1985, code=Strict("r"),
+                      tags=[Tag(name="x", colour="green", weight=1.0)])  # type: ignore[arg-type]
+    return [good, no_title, bad_code, bad_year, bad_colour]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item | None]:
+        return _items()  # type: ignore[return-value]
+
+    @strawberry.field
+    async def first(self) -> Item:
+        return _items()[0]
+
+
+class ResolveEveryField(SchemaExtension):
+    """An extension that sees every field (graphql-core middleware): the shortcut must stand aside for it."""
+
+    seen: ClassVar[list[str]] = []
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        self.seen.append(info.field_name)
+        return _next(root, info, *args, **kwargs)
+
+
+DOCUMENT = """
+query {
+  items { id title year code shout(times: 2) later tags { name colour weight } ... on Item { again: title } }
+  first { id title tags { name } }
+}
+"""
+
+
+def _schema(executor: type | None, extensions: list[Any] | None = None) -> strawberry.Schema:
+    strict = strawberry.scalar(name="Strict", serialize=_strict, parse_value=str)
+    return strawberry.Schema(query=Query, execution_context_class=executor, extensions=extensions or [],
+                             config=StrawberryConfig(scalar_map={Strict: strict}))
+
+
+async def _answer(schema: strawberry.Schema) -> tuple[Any, list[tuple[str, list[Any]]]]:
+    result = await schema.execute(DOCUMENT)
+    errors = sorted((error.message, list(error.path or [])) for error in result.errors or [])
+    return result.data, errors
+
+
+async def test_the_answer_and_its_errors_are_graphql_cores() -> None:
+    usual = await _answer(_schema(None))
+    shortcut = await _answer(_schema(PlainLeafExecutor))
+
+    assert shortcut == usual
+    assert repr(shortcut[0]) == repr(usual[0])  # keys in the document's order too
+    data, errors = shortcut
+    assert data["items"][0] == {"id": "1", "title": "Heat", "year": 1995, "code": "h", "shout": "HEATHEAT",
+                                "later": "taeH", "tags": [{"name": "crime", "colour": "RED", "weight": 0.5},
+                                                          {"name": "la", "colour": "BLUE", "weight": None}],
+                                "again": "Heat"}
+    assert [data["items"][i] for i in (1, 2, 4)] == [None, None, None]  # a bad non-null leaf nulls its item
+    assert data["items"][3]["year"] is None and data["items"][3]["title"] == "Ikiru"  # a bad nullable leaf, itself
+    paths = {tuple(path) for _, path in errors}
+    assert paths >= {("items", 1, "title"), ("items", 2, "code"), ("items", 3, "year"),
+                     ("items", 4, "tags", 0, "colour")}
+
+
+@pytest.mark.parametrize("executor", [None, PlainLeafExecutor])
+async def test_an_extension_that_resolves_fields_still_sees_every_leaf(executor: type | None) -> None:
+    ResolveEveryField.seen = []
+    await _schema(executor, [ResolveEveryField]).execute("query { first { id title tags { name colour } } }")
+
+    assert sorted(ResolveEveryField.seen) == sorted(["first", "id", "title", "tags", *["name", "colour"] * 2])
