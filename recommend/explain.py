@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from mediagateway.recommend import signals
-from mediagateway.recommend.data import RecommendationData, Taste, TitleCredits, Viewer
+from mediagateway.recommend.data import Floats, Indexes, RecommendationData, Taste, TitleCredits, Viewer
 from mediagateway.recommend.strategies import Reason, ReasonKind, quoted
 
 _MADE = {"DIRECTED": "directed by", "WROTE": "written by", "ACTED_IN": "starring"}
@@ -58,6 +58,8 @@ class CoViewerPaths:
         liked = np.nan_to_num(data.pair_stars, nan=0.0) >= signals.LIKED_FROM
         self._viewers_who = {FINISHED: self._matrix(data.pair_finished), LIKED: self._matrix(liked)}
         self._titles_of = {how: matrix.tocsr() for how, matrix in self._viewers_who.items()}  # a viewer's row, fast
+        for titles_of in self._titles_of.values():
+            titles_of.sort_indices()  # `_own` looks titles up in a row by bisection
 
     def _matrix(self, kept: np.ndarray) -> sparse.csc_matrix:
         data = self.data
@@ -78,8 +80,7 @@ class CoViewerPaths:
             seed_rows, target_rows = catalog.indexes_of(seeds), catalog.indexes_of(targets)
             shared = (matrix[:, seed_rows].T @ matrix[:, target_rows]).toarray()
             if own is not None:  # other viewers only
-                own_titles = self._titles_of[how][own].toarray().ravel()
-                shared -= np.outer(own_titles[seed_rows], own_titles[target_rows])
+                shared -= np.outer(self._own(how, own, seed_rows), self._own(how, own, target_rows))
             for column, title_id in enumerate(targets):
                 row = int(np.argmax(shared[:, column]))  # the first of equals: the lowest title id
                 viewers = int(shared[row, column])
@@ -87,6 +88,19 @@ class CoViewerPaths:
                 if viewers > 0 and (title_id not in found or key < found[title_id][0]):
                     found[title_id] = (key, {"title": catalog.name(seeds[row]), "how": how, "viewers": viewers})
         return {title_id: row for title_id, (_, row) in found.items()}
+
+    def _own(self, how: str, viewer_row: int, title_rows: Indexes) -> Floats:
+        """The viewer's own entries of the matrix for `how` at `title_rows` (read off the viewer's sparse row: a
+        dense copy of the row is a pass over every title)."""
+        titles_of = self._titles_of[how]
+        start, end = titles_of.indptr[viewer_row], titles_of.indptr[viewer_row + 1]
+        columns, values = titles_of.indices[start:end], titles_of.data[start:end]
+        found = np.zeros(len(title_rows), dtype=np.float64)
+        if columns.size:
+            at = np.minimum(np.searchsorted(columns, title_rows), columns.size - 1)
+            hit = columns[at] == title_rows
+            found[hit] = values[at[hit]]
+        return found
 
 
 def _liked(taste: Taste, how: str) -> bool:

@@ -13,6 +13,7 @@ from mediagateway.graph.repository import GraphRepository
 from mediagateway.recommend import filters
 from mediagateway.recommend.context import ViewingContext
 from mediagateway.recommend.data import Catalog, NotEnoughData, RecommendationData, Taste, TitleFacts, Viewer
+from mediagateway.recommend.explain import FINISHED, PathExplainer
 from mediagateway.recommend.filters import Platform, Where
 from mediagateway.recommend.hybrid import (
     FusionWeights,
@@ -404,6 +405,17 @@ async def test_hybrid_fuses_diversifies_and_falls_back_to_popularity(repo: Graph
 
 
 # --- the live service: filters and explanations from graph paths -------------------------------------------------
+
+
+async def test_a_path_through_other_viewers_never_counts_the_viewer(repo: GraphRepository) -> None:
+    data = await loaded(repo)
+    paths = PathExplainer(data).co_viewers
+    ben, ana = data.viewer("user:ben"), data.viewer("user:ana")
+
+    # Only Ben finished (and liked) both Heat and Collateral: he is no other viewer of his own titles.
+    assert paths.best(ben, ["title:collateral"]) == {}
+    assert paths.best(ana, ["title:collateral"]) == {"title:collateral": {"title": "Heat", "how": FINISHED,
+                                                                          "viewers": 1}}
 
 
 async def test_live_recommendations_are_available_trusted_unseen_and_explained(repo: GraphRepository) -> None:
