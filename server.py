@@ -49,6 +49,25 @@ READY_CHECK_TIMEOUT_S = 3.0
 _NO_FULL_COLLECTIONS = 1_000_000_000  # the third GC threshold while the recommender builds: never reached
 
 
+class Pacing:
+    """Pauses a snapshot build after each page it reads, so that it works `share` of the time.
+
+    The build is Python work in the API's process: it takes the interpreter (the GIL) from the event loop half the
+    time, and at 20 recommendations/s requests queued behind it (p50 99 ms, 76 of 1,200 unanswered in 10 s while a
+    rebuild ran; working 30% of the time, p50 37 ms, p99 87 ms, all answered: bench/README.md). A pause (a sleep,
+    in the build's thread) leaves the interpreter to the requests."""
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+        self._since = time.perf_counter()
+
+    def page_read(self, _what: str, _done: int) -> None:
+        worked = time.perf_counter() - self._since
+        if self.share < 1.0:
+            time.sleep(worked * (1.0 - self.share) / self.share)
+        self._since = time.perf_counter()
+
+
 class ServiceState:
     """What the app holds between requests."""
 
@@ -119,22 +138,23 @@ class ServiceState:
 
     async def _build_first_recommender(self) -> Recommender:
         try:
-            self._recommender = await self._build_recommender()
+            self._recommender = await self._build_recommender(share=1.0)
             self._recommender_built_at = time.monotonic()
             return self._recommender
         finally:
             self._first_build = None  # a failed first build is tried again by the next request
 
-    async def _build_recommender(self) -> Recommender:
+    async def _build_recommender(self, share: float) -> Recommender:
         """Built in a thread with an event loop and a store connection of its own, so that requests keep being
-        answered while it reads the graph and computes (a minute at 100,000 titles, bench/README.md)."""
+        answered while it reads the graph and computes (a minute at 100,000 titles, bench/README.md). While reading,
+        it works `share` of the time (`Pacing`)."""
         # No full collections while it builds: each would walk the millions of objects built so far, holding the
         # GIL, and requests stalled 0.3 to 0.9 s at a time (15 s in all over a build at 100,000 titles, against
         # 0.2 s without them). The young generations are still collected, so requests' garbage still goes.
         thresholds = gc.get_threshold()
         gc.set_threshold(thresholds[0], thresholds[1], _NO_FULL_COLLECTIONS)
         try:
-            recommender = await asyncio.to_thread(asyncio.run, self._build_recommender_apart())
+            recommender = await asyncio.to_thread(asyncio.run, self._build_recommender_apart(Pacing(share)))
         finally:
             gc.set_threshold(*thresholds)
         # Hundreds of thousands of long-lived objects (every viewer's tastes): out of the garbage collector's full
@@ -144,11 +164,11 @@ class ServiceState:
         gc.freeze()
         return recommender
 
-    async def _build_recommender_apart(self) -> Recommender:
+    async def _build_recommender_apart(self, pacing: Pacing) -> Recommender:
         model = ModelRegistry.for_settings(self.settings).load_current()  # torch is imported only if there is one
         runtime = await open_store(self.settings, bootstrap=False)
         try:
-            data = await RecommendationData.load(runtime.store)
+            data = await RecommendationData.load(runtime.store, pacing.page_read)
         finally:
             await runtime.close()
         return Recommender.of(self.store_runtime.store, data, model,
@@ -156,7 +176,7 @@ class ServiceState:
 
     async def _refresh_recommender(self) -> None:
         try:
-            self._recommender = await self._build_recommender()
+            self._recommender = await self._build_recommender(self.settings.recommend_rebuild_share)
         except Exception:  # the old snapshot keeps serving; the next request past the age tries again
             log.exception("rebuilding the recommender failed")
         finally:

@@ -99,6 +99,10 @@ class Settings(BaseSettings):
         "walk over the live graph, fresh to the second but hundreds of ms at 100,000 titles (bench/README.md)"))
     recommend_refresh_s: float = Field(600.0, gt=0, description=(
         "the recommender's snapshot of the graph is rebuilt in the background once it is this old"))
+    recommend_rebuild_share: float = Field(0.3, gt=0, le=1, description=(
+        "the share of the time a background rebuild of the recommender's snapshot may work while reading the graph: "
+        "it pauses after each page so that requests get the API's interpreter (1: no pauses; the first build "
+        "never pauses)"))
     recommend_first_wait_s: float = Field(5.0, ge=0, description=(
         "how long a request waits for the first build of the recommender before it is told to try again"))
 

@@ -322,7 +322,8 @@ def cpu_seconds(pid: int) -> float:
 def server_environment(settings: Settings, mode: Mode) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("MG_")}
     env.update(MG_BACKEND="embedded", MG_DATA_DIR=str(settings.data_dir), MG_GRAPH_NAME=settings.graph_name,
-               MG_MODE=mode.value, MG_RECOMMEND_REFRESH_S=str(settings.recommend_refresh_s))
+               MG_MODE=mode.value, MG_RECOMMEND_REFRESH_S=str(settings.recommend_refresh_s),
+               MG_RECOMMEND_REBUILD_SHARE=str(settings.recommend_rebuild_share))
     return env
 
 
@@ -754,6 +755,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--refresh-s", type=float, default=Settings.model_fields["recommend_refresh_s"].default,
                         help="the API rebuilds the recommender's snapshot once it is this old "
                              "(MG_RECOMMEND_REFRESH_S); 1 keeps a rebuild running, to measure requests meanwhile")
+    parser.add_argument("--rebuild-share", type=float,
+                        default=Settings.model_fields["recommend_rebuild_share"].default,
+                        help="the share of the time a background rebuild may work (MG_RECOMMEND_REBUILD_SHARE)")
     parser.add_argument("--rates", type=float, nargs="+", default=RATES, help="the rates the max workload climbs")
     parser.add_argument("--duration", type=float, default=30, help="seconds counted per run")
     parser.add_argument("--warmup", type=float, default=5, help="seconds sent before counting, per run")
@@ -767,7 +771,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, bench_dir: Path, report: Report) -> None:
     settings = bench_settings(bench_dir / "store").model_copy(
-        update={"embedded_startup_timeout_s": STORE_STARTUP_TIMEOUT_S, "recommend_refresh_s": args.refresh_s})
+        update={"embedded_startup_timeout_s": STORE_STARTUP_TIMEOUT_S, "recommend_refresh_s": args.refresh_s,
+                "recommend_rebuild_share": args.rebuild_share})
     store = embedded_server(settings)
     start = time.perf_counter()
     _, started = store.ensure_running()  # ours from here on, so that closing the loader's connection keeps it up
