@@ -17,52 +17,55 @@ off while any schema extension resolves fields (graphql-core middleware), as tho
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
+from weakref import WeakKeyDictionary
 
-from graphql import GraphQLField, GraphQLLeafType, GraphQLNonNull, GraphQLObjectType, get_nullable_type
+from graphql import GraphQLField, GraphQLLeafType, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, get_nullable_type
 from graphql.pyutils import Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 Read = Callable[[Any, None], Any]
 Serialize = Callable[[Any], Any]
+Plan = tuple[Read, Serialize, bool] | None
+"""how to answer a plain leaf (read, serialise, whether it is non-null); None for any other field"""
+_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
+"""per schema, kept as long as it is, by (type name, field name): a schema has a few hundred fields"""
 _USUAL_WAY = object()
 
 
 class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor; `execute_field` answers plain leaves itself (module docstring)."""
 
-    # field definition (by identity) -> how to answer it; a schema has a few hundred fields, all kept
-    _plans: ClassVar[dict[int, tuple[GraphQLField, tuple[Read, Serialize, bool] | object]]] = {}
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         self._shortcut = manager is None or not manager.middlewares
+        self._plans = _PLANS.setdefault(self.schema, {})
 
     def execute_field(self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any,
                       *rest: Any) -> Any:
         if self._shortcut:
             node = field_details_list[0].node
-            field = parent_type.fields.get(node.name.value)
-            if field is not None and not node.arguments:
-                plan = _plan(self._plans, field)
-                if plan is not _USUAL_WAY:
-                    answer = _answer(plan, source)  # type: ignore[arg-type]
-                    if answer is not _USUAL_WAY:
-                        return answer
+            if not node.arguments:
+                plan = self._plan(parent_type, node.name.value)
+                if plan is not None and (answer := _answer(plan, source)) is not _USUAL_WAY:
+                    return answer
         return super().execute_field(parent_type, source, field_details_list, path, *rest)
 
+    def _plan(self, parent_type: GraphQLObjectType, name: str) -> Plan:
+        key = (parent_type.name, name)
+        if key not in self._plans:
+            field = parent_type.fields.get(name)
+            self._plans[key] = _plan_of(field) if field is not None else None
+        return self._plans[key]
 
-def _plan(plans: dict[int, tuple[GraphQLField, Any]], field: GraphQLField) -> Any:
-    known = plans.get(id(field))
-    if known is not None and known[0] is field:
-        return known[1]
-    non_null = isinstance(field.type, GraphQLNonNull)
+
+def _plan_of(field: GraphQLField) -> Plan:
     leaf = get_nullable_type(field.type)
-    plain = getattr(field.resolve, "_is_default", False) and not field.args
-    plan = (field.resolve, leaf.serialize, non_null) if plain and isinstance(leaf, GraphQLLeafType) else _USUAL_WAY
-    plans[id(field)] = (field, plan)
-    return plan
+    if not isinstance(leaf, GraphQLLeafType) or field.resolve is None or field.args \
+            or not getattr(field.resolve, "_is_default", False):
+        return None
+    return field.resolve, leaf.serialize, isinstance(field.type, GraphQLNonNull)
 
 
 def _answer(plan: tuple[Read, Serialize, bool], source: Any) -> Any:
