@@ -171,8 +171,10 @@ class ServiceState:
             data = await RecommendationData.load(runtime.store, pacing.page_read)
         finally:
             await runtime.close()
-        return Recommender.of(self.store_runtime.store, data, model,
-                              collaborative=self.settings.recommend_collaborative)
+        recommender = Recommender.of(self.store_runtime.store, data, model,
+                                     collaborative=self.settings.recommend_collaborative)
+        await recommender.rank_ahead(self.settings.recommend_rank_ahead, pacing.page_read)
+        return recommender
 
     async def _refresh_recommender(self) -> None:
         try:

@@ -103,6 +103,10 @@ class Settings(BaseSettings):
         "the share of the time a background rebuild of the recommender's snapshot may work while reading the graph: "
         "it pauses after each page so that requests get the API's interpreter (1: no pauses; the first build "
         "never pauses)"))
+    recommend_rank_ahead: int = Field(20_000, ge=0, description=(
+        "how many viewers (the most recently active) the collaborative and content strategies rank when a snapshot "
+        "is built, so that a request of theirs is ranked at once while their tastes are unchanged "
+        "(recommend/ahead.py); each takes about 5 ms of the build's CPU (0: rank every request live)"))
     recommend_first_wait_s: float = Field(5.0, ge=0, description=(
         "how long a request waits for the first build of the recommender before it is told to try again"))
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -113,7 +114,7 @@ def _taste(edges: Sequence[Touch]) -> Taste:
     weights = [signals.weight(e.signal, e.rating) for e in edges]
     rated = [e for e in edges if e.signal is Signal.RATING]
     return Taste(
-        engagement=sum(engagement(e.signal, e.rating) for e in edges),
+        engagement=math.fsum(engagement(e.signal, e.rating) for e in edges),  # exact: the same in any edge order
         evidence=max(weights, key=lambda w: (abs(w), w)),
         at=max(e.at for e in edges),
         stars=max(rated, key=lambda e: e.at).rating if rated else None,

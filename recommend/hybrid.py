@@ -17,6 +17,7 @@ Availability, trust and subscription filters and the explanations from graph pat
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
@@ -195,6 +196,13 @@ class HybridStrategy:
             raise ValueError(f"the hybrid has no weight for {', '.join(unknown)}")
         self.popularity, self.vectors, self.weights = popularity, vectors, weights
         self.depth, self.pool, self.rrf_k, self.mmr_lambda = depth, pool, rrf_k, mmr_lambda
+
+    def with_strategies(self, strategies: Sequence[RankedStrategy]) -> HybridStrategy:
+        """This hybrid fusing `strategies` in place of its own, by name: the same strategies, computed another way
+        (recommend/ahead.py)."""
+        twin = copy.copy(self)
+        twin.strategies = {**self.strategies, **{s.name: s for s in strategies}}
+        return twin
 
     async def rankings(self, viewer: Viewer, context: ViewingContext) -> dict[str, list[Scored]]:
         """Each weighted strategy's list, `depth` long."""

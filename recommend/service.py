@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from mediagateway.graph.errors import FieldProblem, InvalidInput
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.graph.store import GraphStore
+from mediagateway.recommend.ahead import rank_ahead
 from mediagateway.recommend.context import ViewingContext
 from mediagateway.recommend.data import LoadProgress, RecommendationData, Viewer
 from mediagateway.recommend.explain import PathExplainer, by_title
@@ -95,6 +96,13 @@ class Recommender:
         """The recommender over a snapshot read already, answering from `store`."""
         walk = GraphCollaborativeStrategy(store) if collaborative is CollaborativeSource.CYPHER else None
         return cls(store, data, Lineup.of(data, model, walk).hybrid(weights))
+
+    async def rank_ahead(self, viewers: int, on_progress: LoadProgress | None = None) -> None:
+        """Rank the `viewers` most recently active viewers of the snapshot now, by the strategies that rank by tastes
+        alone (recommend/ahead.py); `on_progress` hears of every few ranked."""
+        ranked = await rank_ahead(list(self.hybrid.strategies.values()), self.data, viewers, self.hybrid.depth,
+                                  on_progress)
+        self.hybrid = self.hybrid.with_strategies(ranked)
 
     async def recommend(self, user_id: str, request: RecommendationRequest | None = None) -> list[Recommendation]:
         """Up to `k` titles for the user, available where they watch, each with why."""

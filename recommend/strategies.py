@@ -97,6 +97,9 @@ class RankedStrategy(ABC):
     """A strategy in two steps: `rank`, then `explain` for the titles that are shown."""
 
     name: str
+    ranks_by_tastes = False
+    """whether its ranking depends on nothing but the viewer's tastes and the snapshot, so that it can be computed
+    ahead (recommend/ahead.py)"""
 
     @abstractmethod
     async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
@@ -162,6 +165,7 @@ class CollaborativeStrategy(RankedStrategy):
     """The collaborative walk over a snapshot, as sparse matrix products (the same scores as the Cypher one)."""
 
     name = "collaborative"
+    ranks_by_tastes = True
 
     def __init__(self, data: RecommendationData, settings: WalkSettings = WalkSettings()) -> None:
         self.data, self.settings = data, settings
@@ -287,6 +291,7 @@ class ContentStrategy(RankedStrategy):
     times lost up to 2 titles of 100."""
 
     name = "content"
+    ranks_by_tastes = True
 
     def __init__(self, data: RecommendationData, popularity_prior: float = 0.5, decade_weight: float = 1.0,
                  exact_up_to: int = EXACT_CONTENT_UP_TO) -> None:

@@ -11,6 +11,7 @@ import pytest
 from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.recommend import filters
+from mediagateway.recommend.ahead import RankedAhead
 from mediagateway.recommend.context import ViewingContext
 from mediagateway.recommend.data import Catalog, NotEnoughData, RecommendationData, Taste, TitleFacts, Viewer
 from mediagateway.recommend.explain import FINISHED, PathExplainer
@@ -527,6 +528,43 @@ async def test_what_a_viewer_just_watched_is_left_out_at_once(repo: GraphReposit
     results = await recommender.recommend("user:ana", RecommendationRequest(context=NOW))
 
     assert "title:collateral" not in [r.title_id for r in results]
+
+
+async def test_rankings_computed_ahead_answer_as_live_ones_and_a_viewer_who_acts_since_is_ranked_live(
+        repo: GraphRepository) -> None:
+    await catalog.load(repo)
+    live = await Recommender.build(repo.store)
+    ahead = Recommender.of(repo.store, live.data)
+    await ahead.rank_ahead(viewers=100)
+    request = RecommendationRequest(k=5, context=NOW)
+    viewers = ["user:ana", "user:ben", "user:cy", "user:dee", "user:fay", "user:gus"]
+
+    held = {name: strategy for name, strategy in ahead.hybrid.strategies.items() if isinstance(strategy, RankedAhead)}
+    now_held = [v for v in viewers if held["content"].holds(
+        Viewer.from_interactions(v, await repo.interactions_of(v)))]
+    answers = {v: (await ahead.recommend(v, request), await live.recommend(v, request)) for v in viewers}
+    await repo.upsert_interactions([catalog._did("ana", "collateral", "watch_complete", 0)])
+    ana = Viewer.from_interactions("user:ana", await repo.interactions_of("user:ana"))
+    ana_after, ana_live = await ahead.recommend("user:ana", request), await live.recommend("user:ana", request)
+
+    assert sorted(held) == ["collaborative", "content"]  # context depends on the moment: always live
+    assert now_held == viewers
+    assert all(kept == fresh for kept, fresh in answers.values())
+    assert "title:collateral" in [r.title_id for r in answers["user:ana"][0]]
+    assert not held["content"].holds(ana) and not held["collaborative"].holds(ana)
+    assert ana_after == ana_live
+    assert "title:collateral" not in [r.title_id for r in ana_after]
+
+
+async def test_only_the_most_recently_active_viewers_are_ranked_ahead(repo: GraphRepository) -> None:
+    data = await loaded(repo)
+    recommender = Recommender.of(repo.store, data)
+    await recommender.rank_ahead(viewers=2)
+    content = recommender.hybrid.strategies["content"]
+    latest = sorted(data.viewers.values(), key=lambda v: v.last_seen_at or 0)[-2:]
+
+    assert isinstance(content, RankedAhead)
+    assert [v.id for v in data.viewers.values() if content.holds(v)] == sorted(v.id for v in latest)
 
 
 async def test_a_viewer_without_interactions_gets_popular_available_titles_and_is_told_so(
