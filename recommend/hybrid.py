@@ -149,10 +149,11 @@ class TitleVectors:
 
 
 def maximal_marginal_relevance(candidates: Sequence[Scored], similarity: npt.NDArray[np.float64],
-                               lam: float = MMR_LAMBDA) -> list[Scored]:
-    """Every candidate, reordered greedily: each next pick maximises lam * relevance - (1 - lam) * (its highest
-    similarity with a pick so far); relevance is the score scaled to [0, 1] over the candidates. Ties keep the
-    given order."""
+                               lam: float = MMR_LAMBDA, picks: int | None = None) -> list[Scored]:
+    """The candidates reordered greedily, the first `picks` of that order when given (each pick depends only on the
+    ones before it, so they are the full order's first): each next pick maximises lam * relevance - (1 - lam) *
+    (its highest similarity with a pick so far); relevance is the score scaled to [0, 1] over the candidates. Ties
+    keep the given order."""
     if not 0 <= lam <= 1:
         raise ValueError(f"MMR lambda must be in [0, 1], got {lam}")
     if len(candidates) != similarity.shape[0]:
@@ -163,7 +164,7 @@ def maximal_marginal_relevance(candidates: Sequence[Scored], similarity: npt.NDA
     closest = np.full(len(candidates), -np.inf)
     left = np.ones(len(candidates), dtype=bool)
     order: list[int] = []
-    while left.any():
+    for _ in range(len(candidates) if picks is None else min(picks, len(candidates))):
         penalty = np.where(np.isfinite(closest), closest, 0.0)
         value = np.where(left, lam * relevance - (1 - lam) * penalty, -np.inf)
         pick = int(np.argmax(value))
@@ -222,8 +223,7 @@ class HybridStrategy:
         return [replace(s, reasons=in_order(s.title_id, s.sources, reasons)) if s.sources else s for s in fused]
 
     async def ranked(self, viewer: Viewer, context: ViewingContext, size: int) -> list[Scored]:
-        """The fused, diversified candidates, at least `size` of them where there are that many, not yet
-        explained."""
+        """The fused, diversified candidates, `size` of them where there are that many, not yet explained."""
         if not viewer.tastes:
             return await self.cold_start(viewer, context, size, COLD_START)
         ranked = self.fuse(await self.rankings(viewer, context), size)
@@ -236,16 +236,15 @@ class HybridStrategy:
 
     def fuse(self, rankings: Mapping[str, Sequence[Scored]], size: int, weights: FusionWeights | None = None
              ) -> list[Scored]:
-        """The best `max(size, pool)` of the lists fused by reciprocal rank (with `weights`, else the hybrid's),
-        diversified."""
+        """The lists fused by reciprocal rank (with `weights`, else the hybrid's) and diversified: the first `size`."""
         return self.diversify(reciprocal_rank_fusion(rankings, (weights or self.weights).as_dict(), self.rrf_k,
                                                      limit=max(size, self.pool)), size)
 
     def diversify(self, candidates: Sequence[Scored], size: int) -> list[Scored]:
-        """The best `max(size, pool)` of the candidates, reordered by maximal marginal relevance."""
+        """The first `size` by maximal marginal relevance among the best `max(size, pool)` of the candidates."""
         best = candidates[: max(size, self.pool)]
         return maximal_marginal_relevance(best, self.vectors.similarities([c.title_id for c in best]),
-                                          self.mmr_lambda)
+                                          self.mmr_lambda, picks=size)
 
     async def cold_start(self, viewer: Viewer, context: ViewingContext, size: int, why: Reason) -> list[Scored]:
         popular = await self.popularity.recommend(viewer, size, context)

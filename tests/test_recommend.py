@@ -370,6 +370,7 @@ def test_maximal_marginal_relevance_by_hand() -> None:
     # after a: b is worth 0.85 * 0.95 - 0.15 * 1 = 0.6575, c 0.85 * 0.94 = 0.799
     assert ids(diversified) == ["a", "c", "b", "d"]
     assert ids(relevance_only) == ["a", "b", "c", "d"]
+    assert ids(maximal_marginal_relevance(candidates, similarity, lam=0.85, picks=2)) == ["a", "c"]
 
 
 def test_fusion_weights_default_parse_and_refuse() -> None:
