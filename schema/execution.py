@@ -9,6 +9,12 @@ else, and any value it cannot serialise cleanly (an error to report, a null in a
 way, so errors and their paths are graphql-core's own. On a schema shaped like a page of recommendations, execution
 went from 6.3-6.8 ms to 4.6-5.4 ms; over HTTP, about 1.1 ms of CPU a request (bench/README.md).
 
+A plain list of plain objects whose selection is plain leaves alone (a title's `genres { nodes { id name } }`, a
+result's `reasons { kind text }`) is answered the same way, row by row, without graphql-core completing each object:
+about 0.7 ms of CPU a page of 20 recommendations. A selection with anything else in it (`__typename`, a fragment, a
+directive, a field with arguments), an object type that checks its values (`is_type_of`), or a null anywhere goes
+the usual way.
+
 A plain leaf is one strawberry marks as having its default resolver (`_is_default`, set on fields with no resolver,
 permission or extension); should strawberry stop marking them, every field goes the usual way. The shortcut stays
 off while any schema extension resolves fields (graphql-core middleware), as those must see every field.
@@ -20,16 +26,29 @@ from collections.abc import Callable
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from graphql import GraphQLField, GraphQLLeafType, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, get_nullable_type
+from graphql import (
+    FieldNode,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_nullable_type,
+)
 from graphql.pyutils import Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 Read = Callable[[Any, None], Any]
 Serialize = Callable[[Any], Any]
-Plan = tuple[Read, Serialize, bool] | None
+LeafPlan = tuple[Read, Serialize, bool]
+Plan = LeafPlan | None
 """how to answer a plain leaf (read, serialise, whether it is non-null); None for any other field"""
+ListPlan = tuple[Read, GraphQLObjectType] | None
+"""how to read a plain list of plain objects (read, the objects' type); None for any other field"""
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
 """per schema, kept as long as it is, by (type name, field name): a schema has a few hundred fields"""
+_LIST_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], ListPlan]] = WeakKeyDictionary()
 _USUAL_WAY = object()
 
 
@@ -41,16 +60,66 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self._shortcut = manager is None or not manager.middlewares
         self._plans = _PLANS.setdefault(self.schema, {})
+        self._list_plans = _LIST_PLANS.setdefault(self.schema, {})
 
     def execute_field(self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any,
                       *rest: Any) -> Any:
         if self._shortcut:
             node = field_details_list[0].node
             if not node.arguments:
-                plan = self._plan(parent_type, node.name.value)
-                if plan is not None and (answer := _answer(plan, source)) is not _USUAL_WAY:
-                    return answer
+                if node.selection_set is None:
+                    plan = self._plan(parent_type, node.name.value)
+                    if plan is not None and (answer := _answer(plan, source)) is not _USUAL_WAY:
+                        return answer
+                elif len(field_details_list) == 1 and not node.directives:
+                    if (rows := self._rows(parent_type, node, source)) is not _USUAL_WAY:
+                        return rows
         return super().execute_field(parent_type, source, field_details_list, path, *rest)
+
+    def _rows(self, parent_type: GraphQLObjectType, node: FieldNode, source: Any) -> Any:
+        """A plain list of plain objects with only plain leaves selected (a title's genres, a result's reasons),
+        answered row by row; `_USUAL_WAY` for anything else, a null anywhere included."""
+        key = (parent_type.name, node.name.value)
+        if key not in self._list_plans:
+            field = parent_type.fields.get(node.name.value)
+            self._list_plans[key] = _list_plan_of(field) if field is not None else None
+        list_plan = self._list_plans[key]
+        if list_plan is None:
+            return _USUAL_WAY
+        read, item_type = list_plan
+        leaves = self._leaves(item_type, node)
+        if leaves is None:
+            return _USUAL_WAY
+        try:
+            items = read(source, None)
+        except Exception:
+            return _USUAL_WAY
+        if not isinstance(items, (list, tuple)):
+            return _USUAL_WAY
+        rows = []
+        for item in items:
+            if item is None:
+                return _USUAL_WAY
+            row = {}
+            for response_key, plan in leaves:
+                if (value := _answer(plan, item)) is _USUAL_WAY:
+                    return _USUAL_WAY
+                row[response_key] = value
+            rows.append(row)
+        return rows
+
+    def _leaves(self, item_type: GraphQLObjectType, node: FieldNode) -> list[tuple[str, LeafPlan]] | None:
+        """The selection's response keys and plans when it selects plain leaves alone, each key once."""
+        leaves = []
+        for selection in node.selection_set.selections if node.selection_set else ():
+            if not isinstance(selection, FieldNode) or selection.arguments or selection.directives \
+                    or selection.selection_set is not None:
+                return None
+            plan = self._plan(item_type, selection.name.value)
+            if plan is None:
+                return None
+            leaves.append((selection.alias.value if selection.alias else selection.name.value, plan))
+        return leaves if len({key for key, _ in leaves}) == len(leaves) else None
 
     def _plan(self, parent_type: GraphQLObjectType, name: str) -> Plan:
         key = (parent_type.name, name)
@@ -68,7 +137,18 @@ def _plan_of(field: GraphQLField) -> Plan:
     return field.resolve, leaf.serialize, isinstance(field.type, GraphQLNonNull)
 
 
-def _answer(plan: tuple[Read, Serialize, bool], source: Any) -> Any:
+def _list_plan_of(field: GraphQLField) -> ListPlan:
+    listed = get_nullable_type(field.type)
+    if not isinstance(listed, GraphQLList) or field.resolve is None or field.args \
+            or not getattr(field.resolve, "_is_default", False):
+        return None
+    item_type = get_nullable_type(listed.of_type)
+    if not isinstance(item_type, GraphQLObjectType) or item_type.is_type_of is not None:
+        return None
+    return field.resolve, item_type
+
+
+def _answer(plan: LeafPlan, source: Any) -> Any:
     """The field's serialised value, or `_USUAL_WAY` for graphql-core to answer it (and report what is wrong)."""
     read, serialize, non_null = plan
     try:

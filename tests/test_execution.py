@@ -1,4 +1,5 @@
-"""The schema's executor answers plain leaves itself: what a client receives must be what graphql-core gives."""
+"""The schema's executor answers plain leaves, and plain lists of objects with plain leaves, itself: what a client
+receives must be what graphql-core gives."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ class Item:
     year: int | None
     code: Strict
     tags: list[Tag]
+    maybe_tags: list[Tag | None] | None = None
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
@@ -53,7 +55,8 @@ class Item:
 
 def _items() -> list[Item]:
     tags = [Tag(name="crime", colour=Colour.RED, weight=0.5), Tag(name="la", colour=Colour.BLUE, weight=None)]
-    good = Item(id=strawberry.ID("1"), title="Heat", year=1995, code=Strict("h"), tags=tags)
+    good = Item(id=strawberry.ID("1"), title="Heat", year=1995, code=Strict("h"), tags=tags,
+                maybe_tags=[tags[1], None])
     no_title = Item(id=strawberry.ID("2"), title=None, year=None, code=Strict("x"), tags=[])  # type: ignore[arg-type]
     bad_code = Item(id=strawberry.ID("3"), title="Ran", year=1985, code=7, tags=[])  # type: ignore[arg-type]
     bad_year = Item(id=strawberry.ID("4"), title="Ikiru", year="MCMLII", code=Strict("i"), tags=[])  # type: ignore[arg-type]
@@ -85,8 +88,15 @@ class ResolveEveryField(SchemaExtension):
 
 DOCUMENT = """
 query {
-  items { id title year code shout(times: 2) later tags { name colour weight } ... on Item { again: title } }
-  first { id title tags { name } }
+  items { id title year code shout(times: 2) later tags { name colour weight } maybeTags { name }
+          ... on Item { again: title } }
+  first {
+    id title tags { name }
+    labelled: tags { label: name weight }
+    typed: tags { name __typename }
+    twice: tags { name name }
+    spread: tags { ... on Tag { name } }
+  }
 }
 """
 
@@ -113,7 +123,10 @@ async def test_the_answer_and_its_errors_are_graphql_cores() -> None:
     assert data["items"][0] == {"id": "1", "title": "Heat", "year": 1995, "code": "h", "shout": "HEATHEAT",
                                 "later": "taeH", "tags": [{"name": "crime", "colour": "RED", "weight": 0.5},
                                                           {"name": "la", "colour": "BLUE", "weight": None}],
-                                "again": "Heat"}
+                                "maybeTags": [{"name": "la"}, None], "again": "Heat"}
+    assert data["first"]["labelled"] == [{"label": "crime", "weight": 0.5}, {"label": "la", "weight": None}]
+    assert data["first"]["typed"] == [{"name": "crime", "__typename": "Tag"}, {"name": "la", "__typename": "Tag"}]
+    assert data["first"]["twice"] == data["first"]["spread"] == data["first"]["tags"]
     assert [data["items"][i] for i in (1, 2, 4)] == [None, None, None]  # a bad non-null leaf nulls its item
     assert data["items"][3]["year"] is None and data["items"][3]["title"] == "Ikiru"  # a bad nullable leaf, itself
     paths = {tuple(path) for _, path in errors}
