@@ -429,16 +429,22 @@ class PopularityStrategy:
         return context.now_ms if context.now_ms is not None else self.data.latest_at
 
     def scores_at(self, now_ms: int) -> Floats:
-        """Each title's engagement up to `now_ms`, halved every half-life before it. Between two interactions every
-        counted one decays by the same factor, so the sums are computed once per set of interactions counted and
-        scaled to the moment asked about."""
+        """Each title's engagement up to `now_ms`, halved every half-life before it."""
+        _, sums, decay = self.sums_at(now_ms)
+        return sums * decay
+
+    def sums_at(self, now_ms: int) -> tuple[int, Floats, float]:
+        """How many interactions count at `now_ms`, their decayed sums per title, and the factor that brings those
+        to `now_ms` (`scores_at` is the product). Between two interactions every counted one decays by the same
+        factor, so the sums are computed once per set of interactions counted and scaled to the moment asked
+        about."""
         past = int(np.searchsorted(self._at, now_ms, side="right"))
         if self._cached is None or self._cached[0] != past:
             decay = np.exp2(-(now_ms - self._at[:past]) / self.half_life_ms)
             self._cached = (past, now_ms, np.bincount(self._titles[:past], weights=self._engagement[:past] * decay,
                                                       minlength=len(self.data.catalog)))
-        _, computed_at, scores = self._cached
-        return scores * np.exp2(-(now_ms - computed_at) / self.half_life_ms)
+        _, computed_at, sums = self._cached
+        return past, sums, float(np.exp2(-(now_ms - computed_at) / self.half_life_ms))
 
     def viewers_in_year_before(self, now_ms: int) -> npt.NDArray[np.int64]:
         span = (int(np.searchsorted(self._at, now_ms - 365 * DAY_MS, side="right")),
@@ -464,30 +470,53 @@ class PopularityStrategy:
 
 class ContextStrategy(RankedStrategy):
     """Recent popularity (`PopularityStrategy`) times how well each title fits the viewing context. Without any
-    context (no time of day, device or mood) no rule fires and it ranks as popularity does."""
+    context (no time of day, device or mood) no rule fires and it ranks as popularity does.
+
+    The order is the same for every viewer but for what each has seen, and it changes only with the rules that fire
+    and the interactions counted (the moment asked about scales every score alike). So the best `KEPT_ORDER` titles
+    are kept in order per (rules fired, mood, interactions counted), and a request takes the first k its viewer has
+    not seen: 0.1 ms instead of 0.7 to 1.2 ms over 100,000 titles. A viewer who has seen so many of them that fewer
+    than k are left is ranked over every title."""
 
     name = "context"
+    KEPT_ORDER = 2_000
 
     def __init__(self, data: RecommendationData, popularity: PopularityStrategy, rules: Sequence[Rule] = RULES
                  ) -> None:
         self.data, self.popularity, self.rules = data, popularity, tuple(rules)
         self.traits = TitleTraits(data.catalog)
         self._fits: dict[tuple[Any, ...], Fit] = {}
+        self._orders: dict[tuple[Any, ...], Indexes] = {}
+
+    def _key(self, context: ViewingContext) -> tuple[Any, ...]:
+        return tuple(rule.fires(context) for rule in self.rules), context.mood
 
     def _fit(self, context: ViewingContext) -> Fit:
         """The fit of every title, kept per set of rules that fire (and mood): a handful of them in practice."""
-        key = (tuple(rule.fires(context) for rule in self.rules), context.mood)
+        key = self._key(context)
         if key not in self._fits:
             if len(self._fits) >= MAX_KEPT_FITS:
                 self._fits.clear()
+                self._orders.clear()
             self._fits[key] = fit(self.traits, context, self.rules)
         return self._fits[key]
 
     async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
-        scores = self.popularity.scores_at(self.popularity.now(context)) * self._fit(context).factors
-        best = best_rows(scores, k, self.data.allowed(viewer))
-        return [Scored(self.data.catalog.ids[row], float(scores[row])) for row in best]
+        counted, sums, decay = self.popularity.sums_at(self.popularity.now(context))
+        factors = self._fit(context).factors
+        key = (*self._key(context), counted)
+        if key not in self._orders:
+            unseen = self.data.allowed(Viewer(viewer.id))
+            self._orders[key] = best_rows(sums * factors, self.KEPT_ORDER, unseen)
+        order = self._orders[key]
+        seen = self.data.catalog.indexes_of(viewer.tastes)
+        best = order[~np.isin(order, seen)][:k] if seen.size else order[:k]
+        if best.size < k and order.size == self.KEPT_ORDER:  # seen too many of the kept ones: every title, then
+            best = best_rows(sums * factors, k, self.data.allowed(viewer))
+        scores = (sums[best] * decay) * factors[best]
+        ids = self.data.catalog.ids
+        return [Scored(ids[row], score) for row, score in zip(best.tolist(), scores.tolist(), strict=True)]
 
     async def explain(self, viewer: Viewer, title_ids: Sequence[str], context: ViewingContext) -> Explanations:
         """How each title fits the context, and how popular it is lately."""

@@ -12,7 +12,7 @@ from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.recommend import filters
 from mediagateway.recommend.ahead import RankedAhead
-from mediagateway.recommend.context import ViewingContext
+from mediagateway.recommend.context import ViewingContext, fit
 from mediagateway.recommend.data import Catalog, NotEnoughData, RecommendationData, Taste, TitleFacts, Viewer
 from mediagateway.recommend.explain import FINISHED, PathExplainer
 from mediagateway.recommend.filters import Platform, Where
@@ -36,6 +36,7 @@ from mediagateway.recommend.strategies import (
     Reason,
     ReasonKind,
     Scored,
+    best_rows,
     content_features,
 )
 
@@ -283,6 +284,23 @@ async def test_context_rules_for_a_phone_and_a_mood(repo: GraphRepository) -> No
     assert plain[-1] == "title:shining"
     assert ids(scared).index("title:shining") == 3
     assert texts(by_id(scared)["title:shining"])[:2] == ["fits your mood", "in a genre that suits your mood"]
+
+
+async def test_context_ranks_from_its_kept_order_as_it_would_over_every_title(repo: GraphRepository) -> None:
+    data = await loaded(repo)
+    popularity = PopularityStrategy(data)
+    strategy = ContextStrategy(data, popularity)
+    strategy.KEPT_ORDER = 3  # so that some viewers have seen too many of the kept titles
+    viewers = [*data.viewers.values(), Viewer("user:eve")]
+
+    for context in (NOW, LATE_ON_A_WEEKNIGHT, SUNDAY_AFTERNOON):
+        every_title = popularity.scores_at(NOW_MS) * fit(strategy.traits, context).factors
+        for viewer in viewers:
+            for k in (2, 5):
+                expected = best_rows(every_title, k, data.allowed(viewer))
+                ranked = await strategy.rank(viewer, k, context)
+                assert ids(ranked) == [data.catalog.ids[row] for row in expected], (viewer.id, k, context)
+                assert [s.score for s in ranked] == pytest.approx(every_title[expected].tolist(), rel=1e-12)
 
 
 def test_a_viewing_context_is_read_in_the_viewers_own_time() -> None:
