@@ -28,8 +28,13 @@ class Colour(enum.Enum):
     BLUE = "blue"
 
 
+@strawberry.interface
+class Named:
+    name: str
+
+
 @strawberry.type
-class Tag:
+class Tag(Named):
     name: str
     colour: Colour
     weight: float | None
@@ -43,6 +48,7 @@ class Item:
     code: Strict
     tags: list[Tag]
     maybe_tags: list[Tag | None] | None = None
+    odd_tags: list[Tag] | None = strawberry.field(default_factory=list)
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
@@ -59,7 +65,8 @@ def _items() -> list[Item]:
                 maybe_tags=[tags[1], None])
     no_title = Item(id=strawberry.ID("2"), title=None, year=None, code=Strict("x"), tags=[])  # type: ignore[arg-type]
     bad_code = Item(id=strawberry.ID("3"), title="Ran", year=1985, code=7, tags=[])  # type: ignore[arg-type]
-    bad_year = Item(id=strawberry.ID("4"), title="Ikiru", year="MCMLII", code=Strict("i"), tags=[])  # type: ignore[arg-type]
+    bad_year = Item(id=strawberry.ID("4"), title="Ikiru", year="MCMLII", code=Strict("i"),  # type: ignore[arg-type]
+                    tags=[], odd_tags=[Colour.RED])  # type: ignore[list-item]  # not a tag
     bad_colour = Item(id=strawberry.ID("5"), title="Ran", year=1985, code=Strict("r"),
                       tags=[Tag(name="x", colour="green", weight=1.0)])  # type: ignore[arg-type]
     return [good, no_title, bad_code, bad_year, bad_colour]
@@ -88,7 +95,7 @@ class ResolveEveryField(SchemaExtension):
 
 DOCUMENT = """
 query {
-  items { id title year code shout(times: 2) later tags { name colour weight } maybeTags { name }
+  items { id title year code shout(times: 2) later tags { name colour weight } maybeTags { name } oddTags { name }
           ... on Item { again: title } }
   first {
     id title tags { name }
@@ -123,15 +130,16 @@ async def test_the_answer_and_its_errors_are_graphql_cores() -> None:
     assert data["items"][0] == {"id": "1", "title": "Heat", "year": 1995, "code": "h", "shout": "HEATHEAT",
                                 "later": "taeH", "tags": [{"name": "crime", "colour": "RED", "weight": 0.5},
                                                           {"name": "la", "colour": "BLUE", "weight": None}],
-                                "maybeTags": [{"name": "la"}, None], "again": "Heat"}
+                                "maybeTags": [{"name": "la"}, None], "oddTags": [], "again": "Heat"}
     assert data["first"]["labelled"] == [{"label": "crime", "weight": 0.5}, {"label": "la", "weight": None}]
     assert data["first"]["typed"] == [{"name": "crime", "__typename": "Tag"}, {"name": "la", "__typename": "Tag"}]
     assert data["first"]["twice"] == data["first"]["spread"] == data["first"]["tags"]
     assert [data["items"][i] for i in (1, 2, 4)] == [None, None, None]  # a bad non-null leaf nulls its item
     assert data["items"][3]["year"] is None and data["items"][3]["title"] == "Ikiru"  # a bad nullable leaf, itself
+    assert data["items"][3]["oddTags"] is None  # not a tag in a list of them
     paths = {tuple(path) for _, path in errors}
     assert paths >= {("items", 1, "title"), ("items", 2, "code"), ("items", 3, "year"),
-                     ("items", 4, "tags", 0, "colour")}
+                     ("items", 4, "tags", 0, "colour"), ("items", 3, "oddTags", 0)}
 
 
 @pytest.mark.parametrize("executor", [None, PlainLeafExecutor])
