@@ -14,6 +14,7 @@ Run from the repository root:
     .venv/bin/python bench/bench_api.py --keep DIR --workload title --duration 10
     .venv/bin/python bench/bench_api.py --keep DIR --workload max --rates 100 200 300 400
     .venv/bin/python bench/bench_api.py --keep DIR --workload recommend --recommend-rate 10
+    .venv/bin/python bench/bench_api.py --keep DIR --workload recommend --rank-ahead 0   # no rankings ahead
     .venv/bin/python bench/bench_api.py --titles 2000 --workload search --rate 100
 
 The generated catalog (ingest/generate.py) is loaded through the store API into an embedded store, as

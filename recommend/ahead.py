@@ -5,7 +5,7 @@ content) rank each of the snapshot's most recently active viewers once, in the b
 A request whose viewer's tastes are still those the snapshot read gets that ranking as it is. Any other viewer (one
 who watched or rated something since, one the snapshot does not hold or left out) is ranked live, as before. The
 answer is the same either way; only its cost differs: on the 100,000-title benchmark catalog these two strategies
-are about 5 ms of a request's CPU live (bench/README.md, "Where a recommendation's time goes").
+are about 5 ms of a request's CPU live (bench/README.md, "Recommendations").
 
 The rankings are kept as arrays, a row of catalog rows and a row of scores per viewer (12 bytes a title ranked, so
 2.4 MB per 1,000 viewers for two strategies 100 titles deep), not as objects the garbage collector would walk.

@@ -507,8 +507,7 @@ class ContextStrategy(RankedStrategy):
         factors = self._fit(context).factors
         key = (*self._key(context), counted)
         if key not in self._orders:
-            unseen = self.data.allowed(Viewer(viewer.id))
-            self._orders[key] = best_rows(sums * factors, self.KEPT_ORDER, unseen)
+            self._orders[key] = best_rows(sums * factors, self.KEPT_ORDER, self.data.catalog.recommendable)
         order = self._orders[key]
         seen = self.data.catalog.indexes_of(viewer.tastes)
         best = order[~np.isin(order, seen)][:k] if seen.size else order[:k]
