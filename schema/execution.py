@@ -23,7 +23,7 @@ off while any schema extension resolves fields (graphql-core middleware), as tho
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from graphql import (
@@ -50,6 +50,7 @@ _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyD
 """per schema, kept as long as it is, by (type name, field name): a schema has a few hundred fields"""
 _LIST_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], ListPlan]] = WeakKeyDictionary()
 _USUAL_WAY = object()
+P = TypeVar("P")
 
 
 class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -68,7 +69,7 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             node = field_details_list[0].node
             if not node.arguments:
                 if node.selection_set is None:
-                    plan = self._plan(parent_type, node.name.value)
+                    plan = _planned(self._plans, parent_type, node.name.value, _plan_of)
                     if plan is not None and (answer := _answer(plan, source)) is not _USUAL_WAY:
                         return answer
                 elif len(field_details_list) == 1 and not node.directives:
@@ -79,11 +80,7 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
     def _rows(self, parent_type: GraphQLObjectType, node: FieldNode, source: Any) -> Any:
         """A plain list of plain objects with only plain leaves selected (a title's genres, a result's reasons),
         answered row by row; `_USUAL_WAY` for anything else, a null anywhere included."""
-        key = (parent_type.name, node.name.value)
-        if key not in self._list_plans:
-            field = parent_type.fields.get(node.name.value)
-            self._list_plans[key] = _list_plan_of(field) if field is not None else None
-        list_plan = self._list_plans[key]
+        list_plan = _planned(self._list_plans, parent_type, node.name.value, _list_plan_of)
         if list_plan is None:
             return _USUAL_WAY
         read, item_type = list_plan
@@ -116,18 +113,22 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             if not isinstance(selection, FieldNode) or selection.arguments or selection.directives \
                     or selection.selection_set is not None:
                 return None
-            plan = self._plan(item_type, selection.name.value)
+            plan = _planned(self._plans, item_type, selection.name.value, _plan_of)
             if plan is None:
                 return None
             leaves.append((selection.alias.value if selection.alias else selection.name.value, plan))
         return leaves if len({key for key, _ in leaves}) == len(leaves) else None
 
-    def _plan(self, parent_type: GraphQLObjectType, name: str) -> Plan:
-        key = (parent_type.name, name)
-        if key not in self._plans:
-            field = parent_type.fields.get(name)
-            self._plans[key] = _plan_of(field) if field is not None else None
-        return self._plans[key]
+
+
+def _planned(plans: dict[tuple[str, str], P | None], parent_type: GraphQLObjectType, name: str,
+             plan_of: Callable[[GraphQLField], P | None]) -> P | None:
+    """The plan for a field of `parent_type`, made once and kept in `plans`; None for a field it does not have."""
+    key = (parent_type.name, name)
+    if key not in plans:
+        field = parent_type.fields.get(name)
+        plans[key] = plan_of(field) if field is not None else None
+    return plans[key]
 
 
 def _plan_of(field: GraphQLField) -> Plan:
