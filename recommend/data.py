@@ -161,7 +161,8 @@ class TitleFacts:
 class Catalog:
     """The titles as arrays, in id order: row i of every array is `ids[i]`."""
 
-    def __init__(self, titles: Iterable[TitleFacts]) -> None:
+    def __init__(self, titles: Iterable[TitleFacts], text_vectors: Mapping[str, Floats] | None = None) -> None:
+        """`text_vectors`: text embeddings by title id, in place of the titles' own `text_embedding`."""
         self.facts = sorted(titles, key=lambda t: t.id)
         self.ids = [t.id for t in self.facts]
         self.index = {title_id: i for i, title_id in enumerate(self.ids)}
@@ -171,7 +172,7 @@ class Catalog:
         self.recommendable = np.array([t.kind in RECOMMENDABLE_KINDS for t in self.facts], dtype=bool)
         self.years = np.array([t.year or 0 for t in self.facts], dtype=np.int64)
         self.runtimes = np.array([t.runtime_minutes or 0 for t in self.facts], dtype=np.int64)
-        self.text_vectors = _text_matrix(self.facts)
+        self.text_vectors = _text_matrix(self.facts, text_vectors or {})
         # The vectors live on in `text_vectors`; as tuples they would be 384 Python floats a title, which the
         # garbage collector walks on every full collection (seconds at 100,000 titles).
         self.facts = [replace(t, text_embedding=None) if t.text_embedding else t for t in self.facts]
@@ -187,15 +188,17 @@ class Catalog:
         return np.array([self.index[t] for t in title_ids if t in self.index], dtype=np.int64)
 
 
-def _text_matrix(facts: Sequence[TitleFacts]) -> Floats | None:
-    """[titles, d] text embeddings, zeros where a title has none; None when none has one."""
-    dimension = next((len(t.text_embedding) for t in facts if t.text_embedding), 0)
+def _text_matrix(facts: Sequence[TitleFacts], given: Mapping[str, Floats]) -> Floats | None:
+    """[titles, d] text embeddings (a title's from `given`, else its own), zeros where a title has none; None when none
+    has one."""
+    vectors = [given.get(t.id, t.text_embedding) for t in facts]
+    dimension = next((len(v) for v in vectors if v is not None and len(v)), 0)
     if not dimension:
         return None
     matrix = np.zeros((len(facts), dimension), dtype=np.float64)
-    for row, title in enumerate(facts):
-        if title.text_embedding and len(title.text_embedding) == dimension:
-            matrix[row] = title.text_embedding
+    for row, vector in enumerate(vectors):
+        if vector is not None and len(vector) == dimension:
+            matrix[row] = vector
     return matrix
 
 
@@ -315,15 +318,20 @@ class RecommendationData:
         taken_at = await GraphRepository(store).server_time()
         platform_names = await read_platform_names(store)
         titles: list[TitleFacts] = []
+        # Each title's vector as an array at once: as tuples they were 38 million Python floats at 100,000 titles,
+        # all freed when the load ended, and the API's event loop was held 600 ms there (bench/README.md).
+        vectors: dict[str, Floats] = {}
         windows: list[Window] = []
         credits: dict[str, list[list[str]]] = {}
         async for row in _pages(store, Query.GNN_TITLE_IDS, Query.RECOMMEND_TITLES_BY_IDS, "titles", on_progress):
             titles.append(_title_facts(row))
+            if row.get("text_embedding"):
+                vectors[row["id"]] = np.asarray(row["text_embedding"], dtype=np.float64)
             windows += [Window(window_id, row["id"], *terms) for window_id, *terms in row["windows"]]
             credits[row["id"]] = row["credits"]
         viewers = [_viewer(row) async for row in _pages(store, Query.GNN_USER_IDS, Query.RECOMMEND_VIEWERS_BY_IDS,
                                                         "viewers", on_progress)]
-        catalog = Catalog(titles)
+        catalog = Catalog(titles, vectors)
         return cls(catalog, viewers, WindowSnapshot(catalog.ids, catalog.index, windows, taken_at, platform_names),
                    TitleCredits(catalog, credits))
 
@@ -345,11 +353,11 @@ async def _pages(store: GraphStore, ids: Query, page: Query, what: str, on_progr
 
 
 def _title_facts(row: Mapping[str, Any]) -> TitleFacts:
-    vector = row.get("text_embedding")
+    """The title's facts, without its text embedding (`load` keeps that as an array)."""
     return TitleFacts(
         id=row["id"], kind=row.get("kind") or "movie", title=row.get("title"), year=row.get("year"),
         runtime_minutes=row.get("runtime_minutes"), genres=tuple(sorted(row.get("genres") or ())),
-        moods=tuple(sorted(row.get("moods") or ())), text_embedding=tuple(vector) if vector else None,
+        moods=tuple(sorted(row.get("moods") or ())),
     )
 
 
