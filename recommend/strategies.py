@@ -507,6 +507,8 @@ class ContextStrategy(RankedStrategy):
         factors = self._fit(context).factors
         key = (*self._key(context), counted)
         if key not in self._orders:
+            if len(self._orders) >= MAX_KEPT_FITS:  # many moments asked about (an evaluation): keep a handful
+                self._orders.clear()
             self._orders[key] = best_rows(sums * factors, self.KEPT_ORDER, self.data.catalog.recommendable)
         order = self._orders[key]
         seen = self.data.catalog.indexes_of(viewer.tastes)
