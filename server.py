@@ -50,7 +50,8 @@ _NO_FULL_COLLECTIONS = 1_000_000_000  # the third GC threshold while the recomme
 
 
 class Pacing:
-    """Pauses a snapshot build after each page it reads, so that it works `share` of the time.
+    """Pauses a snapshot build after each page it reads and every few viewers it ranks ahead, so that it works
+    `share` of the time.
 
     The build is Python work in the API's process: it takes the interpreter (the GIL) from the event loop half the
     time, and at 20 recommendations/s requests queued behind it (p50 99 ms, 76 of 1,200 unanswered in 10 s while a
@@ -146,8 +147,8 @@ class ServiceState:
 
     async def _build_recommender(self, share: float) -> Recommender:
         """Built in a thread with an event loop and a store connection of its own, so that requests keep being
-        answered while it reads the graph and computes (a minute at 100,000 titles, bench/README.md). While reading,
-        it works `share` of the time (`Pacing`)."""
+        answered while it reads the graph and computes (two minutes at 100,000 titles with 10,000 viewers ranked ahead,
+        bench/README.md). While reading and ranking ahead, it works `share` of the time (`Pacing`)."""
         # No full collections while it builds: each would walk the millions of objects built so far, holding the
         # GIL, and requests stalled 0.3 to 0.9 s at a time (15 s in all over a build at 100,000 titles, against
         # 0.2 s without them). The young generations are still collected, so requests' garbage still goes.

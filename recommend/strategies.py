@@ -491,9 +491,10 @@ class ContextStrategy(RankedStrategy):
     def _key(self, context: ViewingContext) -> tuple[Any, ...]:
         return tuple(rule.fires(context) for rule in self.rules), context.mood
 
-    def _fit(self, context: ViewingContext) -> Fit:
-        """The fit of every title, kept per set of rules that fire (and mood): a handful of them in practice."""
-        key = self._key(context)
+    def _fit(self, context: ViewingContext, key: tuple[Any, ...] | None = None) -> Fit:
+        """The fit of every title, kept per set of rules that fire (and mood, `key` when known): a handful of them in
+        practice."""
+        key = self._key(context) if key is None else key
         if key not in self._fits:
             if len(self._fits) >= MAX_KEPT_FITS:
                 self._fits.clear()
@@ -504,8 +505,9 @@ class ContextStrategy(RankedStrategy):
     async def rank(self, viewer: Viewer, k: int, context: ViewingContext) -> list[Scored]:
         check_k(k)
         counted, sums, decay = self.popularity.sums_at(self.popularity.now(context))
-        factors = self._fit(context).factors
-        key = (*self._key(context), counted)
+        fires = self._key(context)
+        factors = self._fit(context, fires).factors
+        key = (*fires, counted)
         if key not in self._orders:
             if len(self._orders) >= MAX_KEPT_FITS:  # many moments asked about (an evaluation): keep a handful
                 self._orders.clear()
