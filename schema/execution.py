@@ -9,11 +9,14 @@ else, and any value it cannot serialise cleanly (an error to report, a null in a
 way, so errors and their paths are graphql-core's own. On a schema shaped like a page of recommendations, execution
 went from 6.3-6.8 ms to 4.6-5.4 ms; over HTTP, about 1.1 ms of CPU a request (bench/README.md).
 
-A plain list of plain objects whose selection is plain leaves alone (a title's `genres { nodes { id name } }`, a
-result's `reasons { kind text }`) is answered the same way, row by row, without graphql-core completing each object:
-about 0.7 ms of CPU a page of 20 recommendations. A selection with anything else in it (`__typename`, a fragment, a
-directive, a field with arguments), an object its type's own check (`is_type_of`) does not pass, or a null anywhere
-goes the usual way.
+A plain subtree is answered whole the same way: a field without arguments, read by its default resolver, holding a
+plain object or a list of them (or of leaves), whose selection is plain fields all the way down, fragments on the
+object's own type spread into it. A search result's windows (`availability { nodes { ...Window } }`: 17 leaves, a
+platform and a region each), a title's `genres { nodes { id name } }`, a result's `reasons { kind text }` and a page's
+`pageInfo` are such subtrees. The plan for a field of the document is made once a request. Anything else in a
+selection (a field with arguments or a resolver, an abstract type, a fragment on another type, a directive, a
+response key selected twice), an object its type's own check (`is_type_of`) does not pass, a null in a non-null
+place or a value its type cannot serialise sends the whole field the usual way.
 
 A plain leaf is one strawberry marks as having its default resolver (`_is_default`, set on fields with no resolver,
 permission or extension); should strawberry stop marking them, every field goes the usual way. The shortcut stays
@@ -23,17 +26,24 @@ off while any schema extension resolves fields (graphql-core middleware), as tho
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLField,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
+    InlineFragmentNode,
+    SelectionNode,
+    SelectionSetNode,
     get_nullable_type,
 )
 from graphql.pyutils import Undefined
@@ -44,24 +54,27 @@ Serialize = Callable[[Any], Any]
 LeafPlan = tuple[Read, Serialize, bool]
 Plan = LeafPlan | None
 """how to answer a plain leaf (read, serialise, whether it is non-null); None for any other field"""
-ListPlan = tuple[Read, GraphQLObjectType] | None
-"""how to read a plain list of plain objects (read, the objects' type); None for any other field"""
+Convert = Callable[[Any], Any]
+"""a value read, as the response holds it, or `_USUAL_WAY`"""
+Row = list[tuple[str, Read, Convert]]
+"""a plain object's selection: each response key, how to read the field and how to convert what was read"""
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
 """per schema, kept as long as it is, by (type name, field name): a schema has a few hundred fields"""
-_LIST_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], ListPlan]] = WeakKeyDictionary()
 _USUAL_WAY = object()
+_NOT_PLANNED = object()
 P = TypeVar("P")
 
 
 class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor; `execute_field` answers plain leaves itself (module docstring)."""
+    """Strawberry's executor; `execute_field` answers plain leaves and plain subtrees itself (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         self._shortcut = manager is None or not manager.middlewares
         self._plans = _PLANS.setdefault(self.schema, {})
-        self._list_plans = _LIST_PLANS.setdefault(self.schema, {})
+        self._subtrees: dict[tuple[int, str], Convert | None] = {}
+        """per field node of this request's document and parent type: how to answer its subtree, None if not plain"""
 
     def execute_field(self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any,
                       *rest: Any) -> Any:
@@ -73,52 +86,85 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
                     if plan is not None and (answer := _answer(plan, source)) is not _USUAL_WAY:
                         return answer
                 elif len(field_details_list) == 1 and not node.directives:
-                    if (rows := self._rows(parent_type, node, source)) is not _USUAL_WAY:
-                        return rows
+                    if (answer := self._subtree_answer(parent_type, node, source)) is not _USUAL_WAY:
+                        return answer
         return super().execute_field(parent_type, source, field_details_list, path, *rest)
 
-    def _rows(self, parent_type: GraphQLObjectType, node: FieldNode, source: Any) -> Any:
-        """A plain list of plain objects with only plain leaves selected (a title's genres, a result's reasons),
-        answered row by row; `_USUAL_WAY` for anything else, a null anywhere included."""
-        list_plan = _planned(self._list_plans, parent_type, node.name.value, _list_plan_of)
-        if list_plan is None:
-            return _USUAL_WAY
-        read, item_type = list_plan
-        leaves = self._leaves(item_type, node)
-        if leaves is None:
+    def _subtree_answer(self, parent_type: GraphQLObjectType, node: FieldNode, source: Any) -> Any:
+        """A plain field with a selection (a plain object, or a list of them, down to plain leaves) answered whole;
+        `_USUAL_WAY` for anything else, or for any value graphql-core must report on."""
+        key = (id(node), parent_type.name)
+        convert = self._subtrees.get(key, _NOT_PLANNED)
+        if convert is _NOT_PLANNED:
+            field = parent_type.fields.get(node.name.value)
+            convert = self._subtrees[key] = self._converter(field.type, node) \
+                if field is not None and _is_plain(field) else None
+        if convert is None:
             return _USUAL_WAY
         try:
-            items = read(source, None)
+            value = parent_type.fields[node.name.value].resolve(source, None)  # type: ignore[misc]
         except Exception:
             return _USUAL_WAY
-        if not isinstance(items, (list, tuple)):
-            return _USUAL_WAY
-        rows = []
-        checks = item_type.is_type_of
-        for item in items:
-            if item is None or (checks is not None and not _is_type_of(checks, item)):
-                return _USUAL_WAY
-            row = {}
-            for response_key, plan in leaves:
-                if (value := _answer(plan, item)) is _USUAL_WAY:
-                    return _USUAL_WAY
-                row[response_key] = value
-            rows.append(row)
-        return rows
+        return convert(value)  # type: ignore[operator]
 
-    def _leaves(self, item_type: GraphQLObjectType, node: FieldNode) -> list[tuple[str, LeafPlan]] | None:
-        """The selection's response keys and plans when it selects plain leaves alone, each key once."""
-        leaves = []
-        for selection in node.selection_set.selections if node.selection_set else ():
-            if not isinstance(selection, FieldNode) or selection.arguments or selection.directives \
-                    or selection.selection_set is not None:
-                return None
-            plan = _planned(self._plans, item_type, selection.name.value, _plan_of)
-            if plan is None:
-                return None
-            leaves.append((selection.alias.value if selection.alias else selection.name.value, plan))
-        return leaves if len({key for key, _ in leaves}) == len(leaves) else None
+    def _converter(self, field_type: GraphQLOutputType, node: FieldNode) -> Convert | None:
+        """How to turn a value of `field_type` into what the response holds, `node` selecting from it; None when
+        something on the way is not plain (an abstract type, a field with a resolver or arguments, a directive)."""
+        if isinstance(field_type, GraphQLNonNull):
+            inner = self._converter(field_type.of_type, node)
+            return None if inner is None else partial(_non_null, inner)
+        if isinstance(field_type, GraphQLList):
+            item = self._converter(field_type.of_type, node)
+            return None if item is None else partial(_listed, item)
+        if isinstance(field_type, GraphQLLeafType):
+            return partial(_leaf, field_type.serialize) if node.selection_set is None else None
+        if isinstance(field_type, GraphQLObjectType) and node.selection_set is not None:
+            row = self._row(field_type, node.selection_set)
+            return None if row is None else partial(_object, field_type.is_type_of, row)
+        return None
 
+    def _row(self, object_type: GraphQLObjectType, selection_set: SelectionSetNode) -> Row | None:
+        """The plain fields `selection_set` selects from `object_type`, fragments on that type spread into it, each
+        response key once; None if anything in it is not plain."""
+        row: Row = []
+        for selection in selection_set.selections:
+            if selection.directives:
+                return None
+            if isinstance(selection, FieldNode):
+                entry = self._row_entry(object_type, selection)
+                if entry is None:
+                    return None
+                row.append(entry)
+                continue
+            fragment = self._fragment(selection)
+            condition = fragment.type_condition if fragment is not None else None
+            if fragment is None or fragment.directives or \
+                    (condition is not None and condition.name.value != object_type.name):
+                return None
+            spread = self._row(object_type, fragment.selection_set)
+            if spread is None:
+                return None
+            row += spread
+        return row if len({key for key, _, _ in row}) == len(row) else None
+
+    def _fragment(self, selection: SelectionNode) -> InlineFragmentNode | FragmentDefinitionNode | None:
+        """An inline fragment, or the definition of a fragment spread (None when it takes variables of its own)."""
+        if isinstance(selection, InlineFragmentNode):
+            return selection
+        details = self.fragments.get(selection.name.value) if isinstance(selection, FragmentSpreadNode) else None
+        return details.definition if details is not None and not details.variable_signatures else None
+
+    def _row_entry(self, object_type: GraphQLObjectType, node: FieldNode) -> tuple[str, Read, Convert] | None:
+        key = node.alias.value if node.alias else node.name.value
+        if node.arguments:
+            return None
+        if node.name.value == "__typename":
+            return key, partial(_constant, object_type.name), _same
+        field = object_type.fields.get(node.name.value)
+        if field is None or not _is_plain(field):
+            return None
+        convert = self._converter(field.type, node)
+        return None if convert is None else (key, field.resolve, convert)  # type: ignore[return-value]
 
 
 def _planned(plans: dict[tuple[str, str], P | None], parent_type: GraphQLObjectType, name: str,
@@ -133,21 +179,66 @@ def _planned(plans: dict[tuple[str, str], P | None], parent_type: GraphQLObjectT
 
 def _plan_of(field: GraphQLField) -> Plan:
     leaf = get_nullable_type(field.type)
-    if not isinstance(leaf, GraphQLLeafType) or field.resolve is None or field.args \
-            or not getattr(field.resolve, "_is_default", False):
+    if not isinstance(leaf, GraphQLLeafType) or not _is_plain(field):
         return None
-    return field.resolve, leaf.serialize, isinstance(field.type, GraphQLNonNull)
+    return field.resolve, leaf.serialize, isinstance(field.type, GraphQLNonNull)  # type: ignore[return-value]
 
 
-def _list_plan_of(field: GraphQLField) -> ListPlan:
-    listed = get_nullable_type(field.type)
-    if not isinstance(listed, GraphQLList) or field.resolve is None or field.args \
-            or not getattr(field.resolve, "_is_default", False):
+def _is_plain(field: GraphQLField) -> bool:
+    """A field strawberry answers with its default resolver (an attribute read), without arguments."""
+    return field.resolve is not None and not field.args and getattr(field.resolve, "_is_default", False)
+
+
+def _non_null(inner: Convert, value: Any) -> Any:
+    return _USUAL_WAY if value is None else inner(value)
+
+
+def _listed(item: Convert, value: Any) -> Any:
+    if value is None:
         return None
-    item_type = get_nullable_type(listed.of_type)
-    if not isinstance(item_type, GraphQLObjectType):
+    if not isinstance(value, list | tuple):
+        return _USUAL_WAY
+    converted = []
+    for each in value:
+        if (answer := item(each)) is _USUAL_WAY:
+            return _USUAL_WAY
+        converted.append(answer)
+    return converted
+
+
+def _leaf(serialize: Serialize, value: Any) -> Any:
+    if value is None:
         return None
-    return field.resolve, item_type
+    try:
+        serialized = serialize(value)
+    except Exception:  # graphql-core serialises it again and reports the error with the field's path
+        return _USUAL_WAY
+    return _USUAL_WAY if serialized is None or serialized is Undefined else serialized
+
+
+def _object(checks: Callable[[Any, Any], Any] | None, row: Row, value: Any) -> Any:
+    if value is None:
+        return None
+    if checks is not None and not _is_type_of(checks, value):
+        return _USUAL_WAY
+    answer = {}
+    for key, read, convert in row:
+        try:
+            read_value = read(value, None)
+        except Exception:
+            return _USUAL_WAY
+        if (converted := convert(read_value)) is _USUAL_WAY:
+            return _USUAL_WAY
+        answer[key] = converted
+    return answer
+
+
+def _constant(value: str, _source: Any, _info: None) -> str:
+    return value
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _is_type_of(checks: Callable[[Any, Any], Any], item: Any) -> bool:
@@ -164,9 +255,8 @@ def _answer(plan: LeafPlan, source: Any) -> Any:
     read, serialize, non_null = plan
     try:
         value = read(source, None)
-        if value is None:
-            return _USUAL_WAY if non_null else None
-        serialized = serialize(value)
     except Exception:  # graphql-core reads it again and reports the error with the field's path
         return _USUAL_WAY
-    return _USUAL_WAY if serialized is None or serialized is Undefined else serialized
+    if value is None:
+        return _USUAL_WAY if non_null else None
+    return _leaf(serialize, value)

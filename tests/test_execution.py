@@ -34,10 +34,24 @@ class Named:
 
 
 @strawberry.type
+class Place:
+    city: str
+    country: str | None
+
+
+@strawberry.type
+class Owner:
+    name: str
+    home: Place | None
+    shades: list[Colour]
+
+
+@strawberry.type
 class Tag(Named):
     name: str
     colour: Colour
     weight: float | None
+    owner: Owner | None = None
 
 
 @strawberry.type
@@ -60,7 +74,15 @@ class Item:
 
 
 def _items() -> list[Item]:
-    tags = [Tag(name="crime", colour=Colour.RED, weight=0.5), Tag(name="la", colour=Colour.BLUE, weight=None)]
+    ana = Owner(name="Ana", home=Place(city="Lisbon", country=None), shades=[Colour.RED, Colour.BLUE])
+    homeless = Owner(name="Ben", home=None, shades=[])
+    tags = [Tag(name="crime", colour=Colour.RED, weight=0.5, owner=ana),
+            Tag(name="la", colour=Colour.BLUE, weight=None, owner=homeless)]
+    odd_owners = [Tag(name="no city", colour=Colour.RED, weight=None,
+                      owner=Owner(name="Cy", home=Place(city=None, country="PT"), shades=[])),  # type: ignore[arg-type]
+                  Tag(name="green", colour=Colour.RED, weight=None,
+                      owner=Owner(name="Dee", home=None, shades=["green"])),  # type: ignore[list-item]
+                  Tag(name="not an owner", colour=Colour.BLUE, weight=None, owner=ana.home)]  # type: ignore[arg-type]
     good = Item(id=strawberry.ID("1"), title="Heat", year=1995, code=Strict("h"), tags=tags,
                 maybe_tags=[tags[1], None])
     no_title = Item(id=strawberry.ID("2"), title=None, year=None, code=Strict("x"), tags=[])  # type: ignore[arg-type]
@@ -69,7 +91,8 @@ def _items() -> list[Item]:
                     tags=[], odd_tags=[Colour.RED])  # type: ignore[list-item]  # not a tag
     bad_colour = Item(id=strawberry.ID("5"), title="Ran", year=1985, code=Strict("r"),
                       tags=[Tag(name="x", colour="green", weight=1.0)])  # type: ignore[arg-type]
-    return [good, no_title, bad_code, bad_year, bad_colour]
+    odd = Item(id=strawberry.ID("6"), title="Odd", year=None, code=Strict("o"), tags=odd_owners)
+    return [good, no_title, bad_code, bad_year, bad_colour, odd]
 
 
 @strawberry.type
@@ -103,8 +126,15 @@ query {
     typed: tags { name __typename }
     twice: tags { name name }
     spread: tags { ... on Tag { name } }
+    owned: tags { name owner { name home { city country } shades } }
+    named: tags { ...TagParts }
+    nested: tags { owner { ... on Owner { name home { __typename city } } } }
+    abstract: tags { ... on Named { name } }
   }
+  owners: items { tags { ...TagParts } }
 }
+
+fragment TagParts on Tag { name owner { name shades home { city } } }
 """
 
 
@@ -137,9 +167,22 @@ async def test_the_answer_and_its_errors_are_graphql_cores() -> None:
     assert [data["items"][i] for i in (1, 2, 4)] == [None, None, None]  # a bad non-null leaf nulls its item
     assert data["items"][3]["year"] is None and data["items"][3]["title"] == "Ikiru"  # a bad nullable leaf, itself
     assert data["items"][3]["oddTags"] is None  # not a tag in a list of them
+    assert data["first"]["owned"] == [
+        {"name": "crime", "owner": {"name": "Ana", "home": {"city": "Lisbon", "country": None},
+                                    "shades": ["RED", "BLUE"]}},
+        {"name": "la", "owner": {"name": "Ben", "home": None, "shades": []}}]
+    assert data["first"]["named"] == [
+        {"name": "crime", "owner": {"name": "Ana", "shades": ["RED", "BLUE"], "home": {"city": "Lisbon"}}},
+        {"name": "la", "owner": {"name": "Ben", "shades": [], "home": None}}]
+    assert data["first"]["nested"][0] == {"owner": {"name": "Ana", "home": {"__typename": "Place", "city": "Lisbon"}}}
+    assert data["first"]["abstract"] == [{"name": "crime"}, {"name": "la"}]
+    assert data["owners"][5]["tags"] == [{"name": "no city", "owner": {"name": "Cy", "shades": [], "home": None}},
+                                         {"name": "green", "owner": None}, {"name": "not an owner", "owner": None}]
     paths = {tuple(path) for _, path in errors}
     assert paths >= {("items", 1, "title"), ("items", 2, "code"), ("items", 3, "year"),
-                     ("items", 4, "tags", 0, "colour"), ("items", 3, "oddTags", 0)}
+                     ("items", 4, "tags", 0, "colour"), ("items", 3, "oddTags", 0),
+                     ("owners", 5, "tags", 0, "owner", "home", "city"), ("owners", 5, "tags", 1, "owner", "shades", 0),
+                     ("owners", 5, "tags", 2, "owner", "name")}
 
 
 @pytest.mark.parametrize("executor", [None, PlainLeafExecutor])
