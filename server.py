@@ -33,7 +33,7 @@ from mediagateway.graph.errors import StoreError, StoreUnavailable
 from mediagateway.graph.sage_registry import ModelRegistry
 from mediagateway.observability.logs import RequestLogMiddleware, configure_logging
 from mediagateway.observability.metrics import Metrics
-from mediagateway.recommend.data import RecommendationData
+from mediagateway.recommend.build_process import build_apart
 from mediagateway.recommend.service import Recommender
 from mediagateway.resolvers.context import RequestContext, TextQueryEncoder
 from mediagateway.resolvers.loaders import Loaders
@@ -46,27 +46,7 @@ from mediagateway.settings import Mode, Settings
 
 log = logging.getLogger("mediagateway.server")
 READY_CHECK_TIMEOUT_S = 3.0
-_NO_FULL_COLLECTIONS = 1_000_000_000  # the third GC threshold while the recommender builds: never reached
-
-
-class Pacing:
-    """Pauses a snapshot build after each page it reads and every few viewers it ranks ahead, so that it works
-    `share` of the time.
-
-    The build is Python work in the API's process: it takes the interpreter (the GIL) from the event loop half the
-    time, and at 20 recommendations/s requests queued behind it (p50 99 ms, 76 of 1,200 unanswered in 10 s while a
-    rebuild ran; working 30% of the time, p50 37 ms, p99 87 ms, all answered: bench/README.md). A pause (a sleep,
-    in the build's thread) leaves the interpreter to the requests."""
-
-    def __init__(self, share: float) -> None:
-        self.share = share
-        self._since = time.perf_counter()
-
-    def page_read(self, _what: str, _done: int) -> None:
-        worked = time.perf_counter() - self._since
-        if self.share < 1.0:
-            time.sleep(worked * (1.0 - self.share) / self.share)
-        self._since = time.perf_counter()
+_NO_FULL_COLLECTIONS = 1_000_000_000  # the third GC threshold while a snapshot is read back: never reached
 
 
 class ServiceState:
@@ -146,35 +126,28 @@ class ServiceState:
             self._first_build = None  # a failed first build is tried again by the next request
 
     async def _build_recommender(self, share: float) -> Recommender:
-        """Built in a thread with an event loop and a store connection of its own, so that requests keep being
-        answered while it reads the graph and computes (two minutes at 100,000 titles with 10,000 viewers ranked ahead,
-        bench/README.md). While reading and ranking ahead, it works `share` of the time (`Pacing`)."""
-        # No full collections while it builds: each would walk the millions of objects built so far, holding the
-        # GIL, and requests stalled 0.3 to 0.9 s at a time (15 s in all over a build at 100,000 titles, against
-        # 0.2 s without them). The young generations are still collected, so requests' garbage still goes.
+        """Built in a process of its own (recommend/build_process.py), so that requests keep being answered while it
+        reads the graph and computes (two minutes at 100,000 titles with 10,000 viewers ranked ahead,
+        bench/README.md), then read back here a piece at a time. The build reads the graph, and the snapshot is read
+        back, working `share` of the time (`Pacing`)."""
+        # No full collections while the snapshot is read back: each would walk the objects read so far, holding the
+        # GIL. The young generations are still collected, so requests' garbage still goes.
+        started = time.monotonic()
         thresholds = gc.get_threshold()
         gc.set_threshold(thresholds[0], thresholds[1], _NO_FULL_COLLECTIONS)
         try:
-            recommender = await asyncio.to_thread(asyncio.run, self._build_recommender_apart(Pacing(share)))
+            built = await build_apart(self.settings, share)
         finally:
             gc.set_threshold(*thresholds)
+        model = await asyncio.to_thread(ModelRegistry.for_settings(self.settings).load_current)  # torch if there is one
+        recommender = Recommender.on(self.store_runtime.store, built.data, built.lineup, model,
+                                     collaborative=self.settings.recommend_collaborative)
         # Hundreds of thousands of long-lived objects (every viewer's tastes): out of the garbage collector's full
         # collections, which would otherwise walk them all every few seconds under load (a pause of tens of ms).
         # Frozen objects are still freed by reference counting when the next build replaces them; only a reference
         # cycle among what was alive at the freeze would outlive it (bounded: one freeze per rebuild).
         gc.freeze()
-        return recommender
-
-    async def _build_recommender_apart(self, pacing: Pacing) -> Recommender:
-        model = ModelRegistry.for_settings(self.settings).load_current()  # torch is imported only if there is one
-        runtime = await open_store(self.settings, bootstrap=False)
-        try:
-            data = await RecommendationData.load(runtime.store, pacing.page_read)
-        finally:
-            await runtime.close()
-        recommender = Recommender.of(self.store_runtime.store, data, model,
-                                     collaborative=self.settings.recommend_collaborative)
-        await recommender.rank_ahead(self.settings.recommend_rank_ahead, pacing.page_read)
+        log.info("the recommender's snapshot was built in %.1f s", time.monotonic() - started)
         return recommender
 
     async def _refresh_recommender(self) -> None:

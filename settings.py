@@ -100,9 +100,10 @@ class Settings(BaseSettings):
     recommend_refresh_s: float = Field(600.0, gt=0, description=(
         "the recommender's snapshot of the graph is rebuilt in the background once it is this old"))
     recommend_rebuild_share: float = Field(0.3, gt=0, le=1, description=(
-        "the share of the time a background rebuild of the recommender's snapshot may work while reading the graph: "
-        "it pauses after each page so that requests get the API's interpreter (1: no pauses; the first build "
-        "never pauses)"))
+        "the share of the time a background rebuild of the recommender's snapshot may work: its process pauses "
+        "after each page of the graph it reads, so that the store keeps answering requests, and the API after each "
+        "piece of the snapshot it reads back (recommend/build_process.py; 1: no pauses; the first build never "
+        "pauses)"))
     recommend_rank_ahead: int = Field(20_000, ge=0, description=(
         "how many viewers (the most recently active) the collaborative and content strategies rank when a snapshot "
         "is built, so that a request of theirs is ranked at once while their tastes are unchanged "

@@ -19,10 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mediagateway.recommend.context import ViewingContext
-from mediagateway.recommend.data import LoadProgress, RecommendationData, Viewer
+from mediagateway.recommend.data import RecommendationData, Viewer
 from mediagateway.recommend.strategies import Explanations, RankedStrategy, Scored, check_k
-
-PROGRESS_EVERY = 10  # viewers ranked between two reports, and so between two pauses of a paced build: ~60 ms
 
 
 class RankedAhead(RankedStrategy):
@@ -37,7 +35,7 @@ class RankedAhead(RankedStrategy):
         self._rows: npt.NDArray[np.int32] = np.full((len(viewer_ids), depth), -1, dtype=np.int32)
         self._scores: npt.NDArray[np.float64] = np.zeros((len(viewer_ids), depth), dtype=np.float64)
 
-    async def fill(self, on_progress: LoadProgress | None = None) -> None:
+    async def fill(self) -> None:
         """Rank every viewer of `viewer_ids` through the strategy itself, so the kept rankings are its own."""
         anywhere = ViewingContext()
         index = self.data.catalog.index
@@ -45,8 +43,6 @@ class RankedAhead(RankedStrategy):
             ranked = await self.strategy.rank(self.data.viewers[viewer_id], self.depth, anywhere)
             self._rows[slot, : len(ranked)] = [index[s.title_id] for s in ranked]
             self._scores[slot, : len(ranked)] = [s.score for s in ranked]
-            if on_progress is not None and (slot + 1) % PROGRESS_EVERY == 0:
-                on_progress(f"{self.name} rankings", slot + 1)
 
     def holds(self, viewer: Viewer) -> bool:
         """Whether the kept ranking is the viewer's: the snapshot holds them and their tastes have not changed."""
@@ -75,7 +71,7 @@ def most_recent_viewers(data: RecommendationData, limit: int) -> list[str]:
 
 
 async def rank_ahead(strategies: Sequence[RankedStrategy], data: RecommendationData, viewers: int, depth: int,
-                     on_progress: LoadProgress | None = None) -> list[RankedStrategy]:
+                     ) -> list[RankedStrategy]:
     """The strategies, those that rank by tastes alone ranked ahead `depth` deep for the `viewers` most recently
     active viewers, the others as they are."""
     chosen = most_recent_viewers(data, viewers)
@@ -83,7 +79,7 @@ async def rank_ahead(strategies: Sequence[RankedStrategy], data: RecommendationD
     for strategy in strategies:
         if strategy.ranks_by_tastes and chosen:
             ahead = RankedAhead(strategy, data, chosen, depth)
-            await ahead.fill(on_progress)
+            await ahead.fill()
             strategy = ahead
         kept.append(strategy)
     return kept

@@ -17,7 +17,6 @@ Availability, trust and subscription filters and the explanations from graph pat
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
@@ -25,6 +24,7 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 import numpy.typing as npt
 
+from mediagateway.recommend.ahead import rank_ahead
 from mediagateway.recommend.context import ViewingContext
 from mediagateway.recommend.data import RecommendationData, Viewer
 from mediagateway.recommend.strategies import (
@@ -198,13 +198,6 @@ class HybridStrategy:
         self.popularity, self.vectors, self.weights = popularity, vectors, weights
         self.depth, self.pool, self.rrf_k, self.mmr_lambda = depth, pool, rrf_k, mmr_lambda
 
-    def with_strategies(self, strategies: Sequence[RankedStrategy]) -> HybridStrategy:
-        """This hybrid fusing `strategies` in place of its own, by name: the same strategies, computed another way
-        (recommend/ahead.py)."""
-        twin = copy.copy(self)
-        twin.strategies = {**self.strategies, **{s.name: s for s in strategies}}
-        return twin
-
     async def rankings(self, viewer: Viewer, context: ViewingContext) -> dict[str, list[Scored]]:
         """Each weighted strategy's list, `depth` long."""
         weights = self.weights.as_dict()
@@ -275,11 +268,23 @@ class Lineup:
             "content": content,
             "context": ContextStrategy(data, popularity),
         }
-        gnn = GnnStrategy(model, data) if model is not None else None
-        if gnn is not None:
-            strategies["gnn"] = gnn
-        vectors = TitleVectors(data.catalog.ids, gnn.title_vectors if gnn is not None else content.features)
-        return cls(strategies, popularity, vectors)
+        lineup = cls(strategies, popularity, TitleVectors(data.catalog.ids, content.features))
+        return lineup.with_model(model, data) if model is not None else lineup
+
+    def with_model(self, model: EmbeddingModel, data: RecommendationData) -> Lineup:
+        """This lineup with the gnn strategy of a trained `model`, whose title vectors it then diversifies by."""
+        gnn = GnnStrategy(model, data)
+        vectors = TitleVectors(data.catalog.ids, gnn.title_vectors)
+        return Lineup({**self.strategies, gnn.name: gnn}, self.popularity, vectors)
+
+    def with_strategies(self, strategies: Sequence[RankedStrategy]) -> Lineup:
+        """This lineup with `strategies` in place of its own of the same names."""
+        return Lineup({**self.strategies, **{s.name: s for s in strategies}}, self.popularity, self.vectors)
+
+    async def ranked_ahead(self, data: RecommendationData, viewers: int) -> Lineup:
+        """This lineup with its strategies that rank by tastes alone ranked ahead for the `viewers` most recently
+        active viewers of `data` (recommend/ahead.py)."""
+        return self.with_strategies(await rank_ahead(list(self.strategies.values()), data, viewers, FUSION_DEPTH))
 
     def hybrid(self, weights: FusionWeights = DEFAULT_WEIGHTS) -> HybridStrategy:
         return HybridStrategy(list(self.strategies.values()), self.popularity, self.vectors, weights)

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field, replace
 from mediagateway.graph.errors import FieldProblem, InvalidInput
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.graph.store import GraphStore
-from mediagateway.recommend.ahead import rank_ahead
 from mediagateway.recommend.context import ViewingContext
 from mediagateway.recommend.data import LoadProgress, RecommendationData, Viewer
 from mediagateway.recommend.explain import PathExplainer, by_title
@@ -94,15 +93,19 @@ class Recommender:
            weights: FusionWeights = DEFAULT_WEIGHTS,
            collaborative: CollaborativeSource = CollaborativeSource.SNAPSHOT) -> Recommender:
         """The recommender over a snapshot read already, answering from `store`."""
-        walk = GraphCollaborativeStrategy(store) if collaborative is CollaborativeSource.CYPHER else None
-        return cls(store, data, Lineup.of(data, model, walk).hybrid(weights))
+        return cls.on(store, data, Lineup.of(data), model, weights, collaborative)
 
-    async def rank_ahead(self, viewers: int, on_progress: LoadProgress | None = None) -> None:
-        """Rank the `viewers` most recently active viewers of the snapshot now, by the strategies that rank by tastes
-        alone (recommend/ahead.py); `on_progress` hears of every few ranked."""
-        ranked = await rank_ahead(list(self.hybrid.strategies.values()), self.data, viewers, self.hybrid.depth,
-                                  on_progress)
-        self.hybrid = self.hybrid.with_strategies(ranked)
+    @classmethod
+    def on(cls, store: GraphStore, data: RecommendationData, lineup: Lineup, model: EmbeddingModel | None = None,
+           weights: FusionWeights = DEFAULT_WEIGHTS,
+           collaborative: CollaborativeSource = CollaborativeSource.SNAPSHOT) -> Recommender:
+        """The recommender over strategies built on the snapshot already (by the build process, server.py), with the
+        gnn strategy of a trained `model` and, for `CollaborativeSource.CYPHER`, the live graph's walk."""
+        if model is not None:
+            lineup = lineup.with_model(model, data)
+        if collaborative is CollaborativeSource.CYPHER:
+            lineup = lineup.with_strategies([GraphCollaborativeStrategy(store)])
+        return cls(store, data, lineup.hybrid(weights))
 
     async def recommend(self, user_id: str, request: RecommendationRequest | None = None) -> list[Recommendation]:
         """Up to `k` titles for the user, available where they watch, each with why."""

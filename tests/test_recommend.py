@@ -19,6 +19,7 @@ from mediagateway.recommend.filters import Platform, Where
 from mediagateway.recommend.hybrid import (
     FusionWeights,
     HybridStrategy,
+    Lineup,
     TitleVectors,
     maximal_marginal_relevance,
     reciprocal_rank_fusion,
@@ -553,8 +554,7 @@ async def test_rankings_computed_ahead_answer_as_live_ones_and_a_viewer_who_acts
         repo: GraphRepository) -> None:
     await catalog.load(repo)
     live = await Recommender.build(repo.store)
-    ahead = Recommender.of(repo.store, live.data)
-    await ahead.rank_ahead(viewers=100)
+    ahead = Recommender.on(repo.store, live.data, await Lineup.of(live.data).ranked_ahead(live.data, viewers=100))
     request = RecommendationRequest(k=5, context=NOW)
     viewers = ["user:ana", "user:ben", "user:cy", "user:dee", "user:fay", "user:gus"]
 
@@ -577,8 +577,7 @@ async def test_rankings_computed_ahead_answer_as_live_ones_and_a_viewer_who_acts
 
 async def test_only_the_most_recently_active_viewers_are_ranked_ahead(repo: GraphRepository) -> None:
     data = await loaded(repo)
-    recommender = Recommender.of(repo.store, data)
-    await recommender.rank_ahead(viewers=2)
+    recommender = Recommender.on(repo.store, data, await Lineup.of(data).ranked_ahead(data, viewers=2))
     content = recommender.hybrid.strategies["content"]
     latest = sorted(data.viewers.values(), key=lambda v: v.last_seen_at or 0)[-2:]
 

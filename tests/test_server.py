@@ -23,7 +23,7 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from mediagateway.graph.connect import embedded_server
 from mediagateway.graph.query_encoder import default_model, exported_onnx
 from mediagateway.jobs.queue import enqueue_ingest
-from mediagateway.server import Pacing
+from mediagateway.recommend.build_process import Pacing
 from mediagateway.settings import Settings
 
 from . import catalog
