@@ -46,7 +46,7 @@ from mediagateway.settings import Mode, Settings
 
 log = logging.getLogger("mediagateway.server")
 READY_CHECK_TIMEOUT_S = 3.0
-_NO_FULL_COLLECTIONS = 1_000_000_000  # the third GC threshold while a snapshot is read back: never reached
+_NO_FULL_COLLECTIONS = 1_000_000_000  # the third GC threshold until a snapshot read back is frozen: never reached
 
 
 class ServiceState:
@@ -129,24 +129,25 @@ class ServiceState:
         """Built in a process of its own (recommend/build_process.py), so that requests keep being answered while it
         reads the graph and computes (two minutes at 100,000 titles with 10,000 viewers ranked ahead,
         bench/README.md), then read back here a piece at a time. The build reads the graph, and the snapshot is read
-        back, working `share` of the time (`Pacing`)."""
-        # No full collections while the snapshot is read back: each would walk the objects read so far, holding the
-        # GIL. The young generations are still collected, so requests' garbage still goes.
+        back, working `share` of the time."""
         started = time.monotonic()
+        # No full collections until the snapshot is frozen: each would walk the hundreds of thousands of objects read
+        # back, holding the GIL (requests stalled for seconds when one ran between the reading and the freeze). The
+        # young generations are still collected, so requests' garbage still goes.
         thresholds = gc.get_threshold()
         gc.set_threshold(thresholds[0], thresholds[1], _NO_FULL_COLLECTIONS)
         try:
             built = await build_apart(self.settings, share)
+            model = await asyncio.to_thread(ModelRegistry.for_settings(self.settings).load_current)  # torch if any
+            recommender = Recommender.on(self.store_runtime.store, built.data, built.lineup, model,
+                                         collaborative=self.settings.recommend_collaborative)
+            # Out of the full collections for good, which would otherwise walk them every few seconds under load (a
+            # pause of tens of ms). Frozen objects are still freed by reference counting when the next build
+            # replaces them; only a reference cycle among what was alive at the freeze would outlive it (bounded:
+            # one freeze per rebuild).
+            gc.freeze()
         finally:
             gc.set_threshold(*thresholds)
-        model = await asyncio.to_thread(ModelRegistry.for_settings(self.settings).load_current)  # torch if there is one
-        recommender = Recommender.on(self.store_runtime.store, built.data, built.lineup, model,
-                                     collaborative=self.settings.recommend_collaborative)
-        # Hundreds of thousands of long-lived objects (every viewer's tastes): out of the garbage collector's full
-        # collections, which would otherwise walk them all every few seconds under load (a pause of tens of ms).
-        # Frozen objects are still freed by reference counting when the next build replaces them; only a reference
-        # cycle among what was alive at the freeze would outlive it (bounded: one freeze per rebuild).
-        gc.freeze()
         log.info("the recommender's snapshot was built in %.1f s", time.monotonic() - started)
         return recommender
 

@@ -84,7 +84,7 @@ class Pacing:
         self.share = share
         self._since = time.perf_counter()
 
-    def page_read(self, _what: str = "", _done: int = 0) -> None:
+    def page_read(self, _what: str, _done: int) -> None:
         worked = time.perf_counter() - self._since
         if self.share < 1.0:
             time.sleep(worked * (1.0 - self.share) / self.share)

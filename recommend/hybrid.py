@@ -258,13 +258,11 @@ class Lineup:
     vectors: TitleVectors
 
     @classmethod
-    def of(cls, data: RecommendationData, model: EmbeddingModel | None = None,
-           collaborative: RankedStrategy | None = None) -> Lineup:
-        """The snapshot's strategies, gnn with a trained `model`; `collaborative` in place of the snapshot's walk
-        when given (the live graph's, in Cypher)."""
+    def of(cls, data: RecommendationData, model: EmbeddingModel | None = None) -> Lineup:
+        """The snapshot's strategies, gnn with a trained `model`."""
         popularity, content = PopularityStrategy(data), ContentStrategy(data)
         strategies: dict[str, RankedStrategy] = {
-            "collaborative": collaborative or CollaborativeStrategy(data),
+            "collaborative": CollaborativeStrategy(data),
             "content": content,
             "context": ContextStrategy(data, popularity),
         }

@@ -3,6 +3,7 @@ as a snapshot built in the API's process, the build's errors raised as themselve
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from mediagateway.graph.errors import StoreUnavailable
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.recommend import snapshot_file
 from mediagateway.recommend.ahead import RankedAhead
-from mediagateway.recommend.build_process import Built, build_apart
+from mediagateway.recommend.build_process import Built, Pacing, build_apart
 from mediagateway.recommend.context import RULES, ViewingContext
 from mediagateway.recommend.service import RecommendationRequest, Recommender
 from mediagateway.settings import Backend, Settings
@@ -71,3 +72,19 @@ async def test_what_stops_the_build_reaches_the_api_as_itself_and_nothing_is_lef
     with pytest.raises(StoreUnavailable, match="is unavailable"):
         await build_apart(unreachable, share=1.0)
     assert list((embedded_settings.data_dir / "snapshots").iterdir()) == []
+
+
+def _work_then_page(pacing: Pacing, work_s: float) -> float:
+    """Busy for `work_s`, then one page read: the seconds the page read took (the pause)."""
+    pacing.page_read("titles", 0)  # the clock starts at the first page
+    until = time.perf_counter() + work_s
+    while time.perf_counter() < until:
+        pass
+    started = time.perf_counter()
+    pacing.page_read("titles", 100)
+    return time.perf_counter() - started
+
+
+def test_a_paced_rebuild_pauses_for_the_rest_of_its_share_and_an_unpaced_one_not_at_all() -> None:
+    assert _work_then_page(Pacing(0.25), 0.04) >= 0.11  # works a quarter of the time: 3 x 40 ms of pause
+    assert _work_then_page(Pacing(1.0), 0.04) < 0.04

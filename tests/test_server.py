@@ -23,7 +23,6 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from mediagateway.graph.connect import embedded_server
 from mediagateway.graph.query_encoder import default_model, exported_onnx
 from mediagateway.jobs.queue import enqueue_ingest
-from mediagateway.recommend.build_process import Pacing
 from mediagateway.settings import Settings
 
 from . import catalog
@@ -215,19 +214,3 @@ async def test_a_finished_job_shows_its_progress_and_report(api: str, embedded_s
     assert (view["status"], view["done"], view["total"], view["stage"], view["error"]) == (
         "finished", 1, 1, "ingest", None)
     assert json.loads(view["result"])["titles"] == 1
-
-
-def _work_then_page(pacing: Pacing, work_s: float) -> float:
-    """Busy for `work_s`, then one page read: the seconds the page read took (the pause)."""
-    pacing.page_read("titles", 0)  # the clock starts at the first page
-    until = time.perf_counter() + work_s
-    while time.perf_counter() < until:
-        pass
-    started = time.perf_counter()
-    pacing.page_read("titles", 100)
-    return time.perf_counter() - started
-
-
-def test_a_paced_rebuild_pauses_for_the_rest_of_its_share_and_an_unpaced_one_not_at_all() -> None:
-    assert _work_then_page(Pacing(0.25), 0.04) >= 0.11  # works a quarter of the time: 3 x 40 ms of pause
-    assert _work_then_page(Pacing(1.0), 0.04) < 0.04
