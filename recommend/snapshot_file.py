@@ -37,7 +37,7 @@ from scipy import sparse
 
 from mediagateway.recommend.context import RULES
 
-SLICE = 2_000  # items of a large collection per pickle: 5 to 40 ms to load each
+SLICE = 2_000  # items of a large collection per pickle: 5 to 40 ms to load each (the collection itself up to 90)
 _ALIGN = 64
 _LENGTH = struct.Struct("<Q")
 SHARED: dict[str, tuple[object, ...]] = {"context-rule": RULES}
