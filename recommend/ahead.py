@@ -70,7 +70,7 @@ def most_recent_viewers(data: RecommendationData, limit: int) -> list[str]:
     return [viewer.id for viewer in by_recency[:limit]]
 
 
-async def rank_ahead(strategies: Sequence[RankedStrategy], data: RecommendationData, viewers: int, depth: int,
+async def rank_ahead(strategies: Sequence[RankedStrategy], data: RecommendationData, viewers: int, depth: int
                      ) -> list[RankedStrategy]:
     """The strategies, those that rank by tastes alone ranked ahead `depth` deep for the `viewers` most recently
     active viewers, the others as they are."""

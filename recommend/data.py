@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -155,14 +155,13 @@ class TitleFacts:
     runtime_minutes: int | None = None
     genres: tuple[str, ...] = ()
     moods: tuple[str, ...] = ()
-    text_embedding: tuple[float, ...] | None = None
 
 
 class Catalog:
     """The titles as arrays, in id order: row i of every array is `ids[i]`."""
 
     def __init__(self, titles: Iterable[TitleFacts], text_vectors: Mapping[str, Floats] | None = None) -> None:
-        """`text_vectors`: text embeddings by title id, in place of the titles' own `text_embedding`."""
+        """`text_vectors`: the titles' text embeddings by title id, for those that have one."""
         self.facts = sorted(titles, key=lambda t: t.id)
         self.ids = [t.id for t in self.facts]
         self.index = {title_id: i for i, title_id in enumerate(self.ids)}
@@ -172,10 +171,9 @@ class Catalog:
         self.recommendable = np.array([t.kind in RECOMMENDABLE_KINDS for t in self.facts], dtype=bool)
         self.years = np.array([t.year or 0 for t in self.facts], dtype=np.int64)
         self.runtimes = np.array([t.runtime_minutes or 0 for t in self.facts], dtype=np.int64)
-        self.text_vectors = _text_matrix(self.facts, text_vectors or {})
-        # The vectors live on in `text_vectors`; as tuples they would be 384 Python floats a title, which the
-        # garbage collector walks on every full collection (seconds at 100,000 titles).
-        self.facts = [replace(t, text_embedding=None) if t.text_embedding else t for t in self.facts]
+        # A matrix, not tuples on the facts: as tuples they would be 384 Python floats a title, which the garbage
+        # collector walks on every full collection (seconds at 100,000 titles).
+        self.text_vectors = _text_matrix(self.ids, text_vectors or {})
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -188,15 +186,14 @@ class Catalog:
         return np.array([self.index[t] for t in title_ids if t in self.index], dtype=np.int64)
 
 
-def _text_matrix(facts: Sequence[TitleFacts], given: Mapping[str, Floats]) -> Floats | None:
-    """[titles, d] text embeddings (a title's from `given`, else its own), zeros where a title has none; None when none
-    has one."""
-    vectors = [given.get(t.id, t.text_embedding) for t in facts]
-    dimension = next((len(v) for v in vectors if v is not None and len(v)), 0)
+def _text_matrix(ids: Sequence[str], given: Mapping[str, Floats]) -> Floats | None:
+    """[titles, d] text embeddings in the order of `ids`, zeros where a title has none; None when none has one."""
+    dimension = next((len(v) for v in given.values() if len(v)), 0)
     if not dimension:
         return None
-    matrix = np.zeros((len(facts), dimension), dtype=np.float64)
-    for row, vector in enumerate(vectors):
+    matrix = np.zeros((len(ids), dimension), dtype=np.float64)
+    for row, title_id in enumerate(ids):
+        vector = given.get(title_id)
         if vector is not None and len(vector) == dimension:
             matrix[row] = vector
     return matrix

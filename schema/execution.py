@@ -56,12 +56,12 @@ Plan = LeafPlan | None
 """how to answer a plain leaf (read, serialise, whether it is non-null); None for any other field"""
 Convert = Callable[[Any], Any]
 """a value read, as the response holds it, or `_USUAL_WAY`"""
-Row = list[tuple[str, Read, Convert]]
-"""a plain object's selection: each response key, how to read the field and how to convert what was read"""
+RowEntry = tuple[str, Read, Convert]
+"""a plain field selected: its response key, how to read it and how to convert what was read"""
+Row = list[RowEntry]
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
 """per schema, kept as long as it is, by (type name, field name): a schema has a few hundred fields"""
 _USUAL_WAY = object()
-_NOT_PLANNED = object()
 P = TypeVar("P")
 
 
@@ -73,7 +73,7 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self._shortcut = manager is None or not manager.middlewares
         self._plans = _PLANS.setdefault(self.schema, {})
-        self._subtrees: dict[tuple[int, str], Convert | None] = {}
+        self._subtrees: dict[tuple[int, str], RowEntry | None] = {}
         """per field node of this request's document and parent type: how to answer its subtree, None if not plain"""
 
     def execute_field(self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any,
@@ -94,18 +94,17 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         """A plain field with a selection (a plain object, or a list of them, down to plain leaves) answered whole;
         `_USUAL_WAY` for anything else, or for any value graphql-core must report on."""
         key = (id(node), parent_type.name)
-        convert = self._subtrees.get(key, _NOT_PLANNED)
-        if convert is _NOT_PLANNED:
-            field = parent_type.fields.get(node.name.value)
-            convert = self._subtrees[key] = self._converter(field.type, node) \
-                if field is not None and _is_plain(field) else None
-        if convert is None:
+        if key not in self._subtrees:
+            self._subtrees[key] = self._row_entry(parent_type, node)
+        entry = self._subtrees[key]
+        if entry is None:
             return _USUAL_WAY
+        _, read, convert = entry
         try:
-            value = parent_type.fields[node.name.value].resolve(source, None)  # type: ignore[misc]
+            value = read(source, None)
         except Exception:
             return _USUAL_WAY
-        return convert(value)  # type: ignore[operator]
+        return convert(value)
 
     def _converter(self, field_type: GraphQLOutputType, node: FieldNode) -> Convert | None:
         """How to turn a value of `field_type` into what the response holds, `node` selecting from it; None when
@@ -154,7 +153,7 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         details = self.fragments.get(selection.name.value) if isinstance(selection, FragmentSpreadNode) else None
         return details.definition if details is not None and not details.variable_signatures else None
 
-    def _row_entry(self, object_type: GraphQLObjectType, node: FieldNode) -> tuple[str, Read, Convert] | None:
+    def _row_entry(self, object_type: GraphQLObjectType, node: FieldNode) -> RowEntry | None:
         key = node.alias.value if node.alias else node.name.value
         if node.arguments:
             return None

@@ -172,12 +172,11 @@ async def test_content_on_a_large_catalog_scores_a_shortlist_and_finds_nearly_wh
         ) -> None:
     rng = np.random.default_rng(7)
     themes = rng.normal(size=(40, 384))
-    titles = [TitleFacts(f"t{n:05d}", genres=(f"g{n % 12}",), year=1950 + n % 70,
-                         text_embedding=tuple(themes[n % 40] + 0.6 * rng.normal(size=384)))
-              for n in range(3_000)]
+    titles = [TitleFacts(f"t{n:05d}", genres=(f"g{n % 12}",), year=1950 + n % 70) for n in range(3_000)]
+    text = {title.id: themes[n % 40] + 0.6 * rng.normal(size=384) for n, title in enumerate(titles)}
     viewers = [Viewer(f"v{n}", {f"t{t:05d}": Taste(engagement=1.0, evidence=1.0, at=0)
                                 for t in rng.choice(3_000, size=8, replace=False)}) for n in range(30)]
-    data = RecommendationData(Catalog(titles), viewers)
+    data = RecommendationData(Catalog(titles, text), viewers)
     exact, shortlisted = ContentStrategy(data), ContentStrategy(data, exact_up_to=1_000)
 
     overlaps = [len(set(ids(await exact.recommend(v, 50, NOW))) & set(ids(await shortlisted.recommend(v, 50, NOW))))
