@@ -64,6 +64,10 @@ class Settings(BaseSettings):
 
     query_timeout_ms: int = Field(10_000, gt=0, description="a statement that runs longer is cancelled")
     write_batch_size: int = Field(1_000, gt=0, le=100_000)
+    ingest_first_load_min_items: int = Field(50_000, ge=0, description=(
+        "a feed of at least this many items (lines, rows) ingested into an empty graph on FalkorDB is loaded "
+        "whole: resolved in one batch and written in bulk, several times faster than chunk by chunk, but started "
+        "again from the beginning after a crash instead of resumed (ingest/first_load.py)"))
 
     model_cache_dir: Path | None = Field(None, description=(
         "where files made from the models are kept (the query encoder's ONNX export); unset: <data_dir>/models"))

@@ -32,6 +32,7 @@ from mediagateway.graph.model import (
     PlatformIn,
     RegionIn,
     Role,
+    SourceRecordIn,
     TaxonomyIn,
     WindowIn,
     validate_batch,
@@ -55,6 +56,7 @@ class CatalogParts:
     people: Batches = ()
     contents: Batches = ()
     windows: Batches = ()
+    source_records: Batches = ()
 
     def batches(self) -> Iterator[tuple[str, Batch]]:
         """Every batch in order, with where it is (`contents[3]`), validated: `InvalidInput` names the part, batch,
@@ -86,7 +88,7 @@ class Batch:
 
 _PART_MODELS: dict[str, type[Any]] = {
     "platforms": PlatformIn, "regions": RegionIn, "genres": TaxonomyIn, "moods": TaxonomyIn, "people": PersonIn,
-    "contents": ContentIn, "windows": WindowIn,
+    "contents": ContentIn, "windows": WindowIn, "source_records": SourceRecordIn,
 }
 
 
@@ -137,7 +139,7 @@ class CatalogGraph:
         adders: dict[str, Callable[[Any, str], list[FieldProblem]]] = {
             "platforms": self._simple("Platform"), "regions": self._simple("Region"), "genres": self._simple("Genre"),
             "moods": self._simple("Mood"), "people": self._simple("Person"), "contents": self._content,
-            "windows": self._window,
+            "windows": self._window, "source_records": self._source_record,
         }
         for where, batch in parts.batches():
             add = adders[batch.part]
@@ -204,6 +206,16 @@ class CatalogGraph:
             self._buffer.edge("OF", node, title)
             self._buffer.edge("ON", node, platform)
             self._buffer.edge("IN", node, region)
+        return problems
+
+    def _source_record(self, record: SourceRecordIn, where: str) -> list[FieldProblem]:
+        entity = self._nodes[record.entity_label].get(record.entity_id)
+        if entity is None:
+            noun = "title" if record.entity_label == "Content" else "person"
+            return [FieldProblem(f"{where}.entity_id", f"no {noun} {record.entity_id!r}")]
+        problems = self._new_node("SourceRecord", "SourceRecord", record.id, {"id": record.id, **record.props()}, where)
+        if not problems:
+            self._buffer.edge("SOURCED_FROM", entity, self._nodes["SourceRecord"][record.id])
         return problems
 
     def _link_parents(self) -> list[FieldProblem]:

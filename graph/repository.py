@@ -238,7 +238,7 @@ class GraphRepository:
             raise StoreNotEmpty(nodes)
         upserts = {"platforms": self.upsert_platforms, "regions": self.upsert_regions, "genres": self.upsert_genres,
                    "moods": self.upsert_moods, "people": self.upsert_people, "contents": self.upsert_contents,
-                   "windows": self.upsert_windows}
+                   "windows": self.upsert_windows, "source_records": self.upsert_source_records}
         seen: dict[str, set[str]] = {part: set() for part in upserts}
         try:
             for where, batch in parts.batches():

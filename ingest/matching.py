@@ -13,6 +13,7 @@ people credited on both (shared people raise it; none shared lowers it, more so 
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -140,6 +141,8 @@ class TitleProfile:
     variants: tuple[Variant, ...]
     people: frozenset[str] = frozenset()
     fixed: bool = False
+    # sources it holds a record of: two titles that share one are never one (ResolverConfig.same_source_distinct)
+    sources: frozenset[str] = frozenset()
 
 
 def title_profile(
@@ -150,6 +153,7 @@ def title_profile(
     original_title: str | None = None,
     people: Iterable[str] = (),
     fixed: bool = False,
+    sources: Iterable[str] = (),
 ) -> TitleProfile:
     """`people` are display names; they are compared by `name_key`."""
     full = title_key(title)
@@ -159,7 +163,8 @@ def title_profile(
         variants.append(variant(main, partial=True))
     if original_title and (original := title_key(original_title)) not in (full, main):
         variants.append(variant(original))
-    return TitleProfile(ref, kind, year, tuple(variants), frozenset(name_key(p) for p in people), fixed)
+    return TitleProfile(ref, kind, year, tuple(variants), frozenset(name_key(p) for p in people), fixed,
+                        frozenset(sources))
 
 
 # Below this share of common letter pairs the strings are too far apart for their ratio to reach a threshold, and
@@ -271,38 +276,49 @@ class _Block:
     dated: list[tuple[int, int]] = field(default_factory=list)  # (year, profile index), sorted
     undated: list[int] = field(default_factory=list)
 
+    def window(self, year: int | None, tolerance: int) -> tuple[int, int]:
+        """The slice of `dated` within `tolerance` of `year` (all of it for an unknown year)."""
+        if year is None:
+            return 0, len(self.dated)
+        return (bisect_left(self.dated, (year - tolerance, -1)),
+                bisect_right(self.dated, (year + tolerance, sys.maxsize)))
+
 
 def candidate_pairs(profiles: Sequence[TitleProfile], config: ResolverConfig) -> list[tuple[int, int]]:
     """Index pairs (i < j) that share a blocking key, a kind and a year within tolerance (or an unknown year).
 
-    Pairs of two graph titles are left out: titles already in the graph are never merged with each other."""
-    blocks: dict[tuple[str, str], _Block] = defaultdict(_Block)
+    Left out are pairs the clustering would refuse anyway, so they are never scored: two graph titles (titles
+    already in the graph are never merged with each other) and two profiles holding a record of one source
+    (`TitleProfile.sources`). Each block is kept in groups by `sources` for that: a feed's first load, one source
+    throughout, pairs nothing and reads no block member. A block is still measured whole against `max_block`."""
+    blocks: dict[tuple[str, str], dict[frozenset[str], _Block]] = defaultdict(lambda: defaultdict(_Block))
     keys_of = [blocking_keys(p) for p in profiles]
     for index, (profile, keys) in enumerate(zip(profiles, keys_of, strict=True)):
         for key in keys:
-            block = blocks[(profile.kind, key)]
+            block = blocks[(profile.kind, key)][profile.sources]
             if profile.year is None:
                 block.undated.append(index)
             else:
                 block.dated.append((profile.year, index))
-    for block in blocks.values():
-        block.dated.sort()
+    for groups in blocks.values():
+        for block in groups.values():
+            block.dated.sort()
     pairs: set[tuple[int, int]] = set()
     tolerance = config.year_tolerance
     for index, (profile, keys) in enumerate(zip(profiles, keys_of, strict=True)):
         for key in keys:
-            block = blocks[(profile.kind, key)]
-            if profile.year is None:
-                others = [i for _, i in block.dated] + block.undated
-            else:
-                low = bisect_left(block.dated, (profile.year - tolerance, -1))
-                high = bisect_right(block.dated, (profile.year + tolerance, len(profiles)))
-                others = [i for _, i in block.dated[low:high]] + block.undated
-            if len(others) > config.max_block:
+            groups = blocks[(profile.kind, key)]
+            windows = {sources: block.window(profile.year, tolerance) for sources, block in groups.items()}
+            size = sum(high - low + len(groups[sources].undated) for sources, (low, high) in windows.items())
+            if size > config.max_block:
                 continue  # a word too common to say anything; the title's other keys still pair it
-            for other in others:
-                if other != index and not (profile.fixed and profiles[other].fixed):
-                    pairs.add((min(index, other), max(index, other)))
+            for sources, (low, high) in windows.items():
+                if sources & profile.sources:
+                    continue
+                block = groups[sources]
+                for other in [i for _, i in block.dated[low:high]] + block.undated:
+                    if other != index and not (profile.fixed and profiles[other].fixed):
+                        pairs.add((min(index, other), max(index, other)))
     return sorted(pairs)
 
 

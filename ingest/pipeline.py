@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeAlias
 
@@ -36,7 +36,8 @@ ChunkDone = Callable[[int], None]
 @dataclass
 class IngestReport:
     """What an ingest did: items read; source titles, of which `new_titles` became new canonical titles (the rest
-    were resolved into titles already known); windows and interactions written; records quarantined."""
+    were resolved into titles already known); windows and interactions written; records quarantined; whether the
+    feed was loaded whole into an empty graph (`ingest/first_load.py`) rather than chunk by chunk."""
 
     items: int = 0
     titles: int = 0
@@ -45,25 +46,27 @@ class IngestReport:
     interactions: int = 0
     quarantined: int = 0
     seconds: float = 0.0
+    first_load: bool = False
 
     def add(self, other: IngestReport) -> None:
-        for name in (f.name for f in fields(self)):
+        for name in (f.name for f in fields(self) if f.name != "first_load"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.first_load = self.first_load or other.first_load
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "seconds": round(self.seconds, 3)}
 
 
 @dataclass
-class _Chunk:
+class Chunk:
     titles: list[SourceTitle] = field(default_factory=list)
     offers: list[SourceOffer] = field(default_factory=list)
     interactions: list[SourceInteraction] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def _split(items: Sequence[ParsedItem]) -> _Chunk:
-    chunk = _Chunk()
+def split_items(items: Sequence[ParsedItem]) -> Chunk:
+    chunk = Chunk()
     for item in items:
         if isinstance(item, SourceTitle):
             chunk.titles.append(item)
@@ -83,7 +86,7 @@ _RECORD_TYPES: dict[str, type[SourceTitle] | type[SourceOffer] | type[SourceInte
 }
 
 
-def _rejected(record: SourceItem, reason: str) -> Rejected:
+def rejected_record(record: SourceItem, reason: str) -> Rejected:
     """A record that was read but could not be written; its raw text is the record itself, tagged with its type."""
     record_type = next(name for name, kind in _RECORD_TYPES.items() if isinstance(record, kind))
     raw = json.dumps({"record_type": record_type, **record.model_dump(mode="json")}, ensure_ascii=False)
@@ -163,14 +166,14 @@ class IngestPipeline:
             await self.repository.upsert_genres([TaxonomyIn(id=k, name=v) for k, v in normalise.GENRES.items()])
             await self.repository.upsert_moods([TaxonomyIn(id=k, name=v) for k, v in normalise.MOODS.items()])
             self._vocabulary_written = True
-        chunk = _split(items)
+        chunk = split_items(items)
         report = IngestReport(items=len(items), titles=len(chunk.titles))
         not_written: list[Rejected] = []
         resolution = await self.resolver.resolve(chunk.titles) if chunk.titles else None
         if resolution is not None:
-            report.new_titles = sum(1 for r in resolution.source_records
-                                    if r.entity_label == "Content" and r.match_rule == "new")
-            not_written += await self._write_titles(resolution, chunk.titles)
+            rejected, written = await self._write_titles(resolution, chunk.titles)
+            not_written += rejected
+            report.new_titles = len(resolution.new_titles & written)
         title_ids = resolution.title_ids if resolution else {}
         windows, bad_offers = await self._windows(chunk.offers, title_ids)
         report.windows = await self._write(self.repository.upsert_windows, windows, not_written)
@@ -181,10 +184,13 @@ class IngestPipeline:
         report.quarantined += self.quarantine.add(not_written, SOURCE_RECORD_FORMAT, self.job_id)
         return report
 
-    async def _write_titles(self, resolution: Resolution, titles: Sequence[SourceTitle]) -> list[Rejected]:
-        """People, titles, then provenance; a title the store refuses is quarantined with its source records."""
+    async def _write_titles(
+        self, resolution: Resolution, titles: Sequence[SourceTitle]
+    ) -> tuple[list[Rejected], set[str]]:
+        """People, titles, then provenance; a title the store refuses is quarantined with its source records.
+        Returns those and the ids of the titles written."""
         await self.repository.upsert_people(resolution.people)
-        rejected = [_rejected(t, reason) for t in titles if (reason := resolution.unresolved.get(t.key))]
+        rejected = [rejected_record(t, reason) for t in titles if (reason := resolution.unresolved.get(t.key))]
         try:
             await self.repository.upsert_contents(resolution.contents)
             written = {content.id for content in resolution.contents}
@@ -196,11 +202,11 @@ class IngestPipeline:
                     written.add(content.id)
                 except InvalidInput as exc:
                     sources = [t for t in titles if resolution.title_ids.get(t.key) == content.id]
-                    rejected += [_rejected(t, str(exc)) for t in sources]
+                    rejected += [rejected_record(t, str(exc)) for t in sources]
         await self.repository.upsert_source_records(
             [r for r in resolution.source_records if r.entity_label != "Content" or r.entity_id in written]
         )
-        return rejected
+        return rejected, written
 
     async def _windows(
         self, offers: Sequence[SourceOffer], title_ids: dict[str, str]
@@ -209,18 +215,7 @@ class IngestPipeline:
             return [], []
         found = await self._canonical_titles(offers, title_ids)
         await self._ensure_places({o.platform_id for o in offers}, {o.region_id for o in offers})
-        windows: list[tuple[SourceItem, WindowIn]] = []
-        rejected: list[Rejected] = []
-        for offer in offers:
-            content_id = found.get(offer.key)
-            if content_id is None:
-                rejected.append(_rejected(offer, "no title for this offer: its title id is unknown here"))
-                continue
-            try:
-                windows.append((offer, _window(offer, content_id)))
-            except ValueError as exc:
-                rejected.append(_rejected(offer, str(exc)))
-        return windows, rejected
+        return windows_of(offers, found)
 
     async def _canonical_titles(self, offers: Sequence[SourceOffer], title_ids: dict[str, str]) -> dict[str, str]:
         """offer.key -> canonical title id, by this chunk's resolution, the graph's source records, external ids."""
@@ -275,7 +270,8 @@ class IngestPipeline:
         for interaction in interactions:
             content_id = known.get(f"{interaction.source}:{interaction.title_native_id}")
             if content_id is None:
-                rejected.append(_rejected(interaction, "no title for this interaction: its title id is unknown here"))
+                reason = "no title for this interaction: its title id is unknown here"
+                rejected.append(rejected_record(interaction, reason))
                 continue
             result.append((interaction, InteractionIn(user_id=user_id(interaction), content_id=content_id,
                                                       signal=interaction.signal, rating=interaction.rating,
@@ -297,8 +293,26 @@ class IngestPipeline:
                 try:
                     written += await upsert([record])
                 except InvalidInput as exc:
-                    not_written.append(_rejected(source, str(exc)))
+                    not_written.append(rejected_record(source, str(exc)))
             return written
+
+
+def windows_of(
+    offers: Sequence[SourceOffer], found: Mapping[str, str]
+) -> tuple[list[tuple[SourceItem, WindowIn]], list[Rejected]]:
+    """Each offer's window, given `found`: offer key -> canonical title id; offers without one are rejected."""
+    windows: list[tuple[SourceItem, WindowIn]] = []
+    rejected: list[Rejected] = []
+    for offer in offers:
+        content_id = found.get(offer.key)
+        if content_id is None:
+            rejected.append(rejected_record(offer, "no title for this offer: its title id is unknown here"))
+            continue
+        try:
+            windows.append((offer, _window(offer, content_id)))
+        except ValueError as exc:
+            rejected.append(rejected_record(offer, str(exc)))
+    return windows, rejected
 
 
 def user_id(interaction: SourceInteraction) -> str:

@@ -91,6 +91,7 @@ class Resolution:
     title_ids: dict[str, str] = field(default_factory=dict)
     person_ids: dict[str, str] = field(default_factory=dict)
     unresolved: dict[str, str] = field(default_factory=dict)  # SourceTitle.key -> why it has no canonical title
+    new_titles: set[str] = field(default_factory=set)  # ids of the contents not in the graph before
 
 
 # --- what the graph already holds ---------------------------------------------------------------------------------
@@ -340,7 +341,7 @@ class EntityResolver:
         if any(r.kind in PARENT_KIND for r in records):
             self._link_by_number(batch, clusters, records, graph, parents)
         else:
-            self._link_fuzzy(batch, clusters, records, graph)
+            self._link_fuzzy(batch, clusters, records, graph, attrs)
         result = []
         for members in clusters.groups():
             cluster_records = sorted((records[i] for i in members if i < len(records)), key=_rank)
@@ -403,9 +404,12 @@ class EntityResolver:
                     self._union(batch, clusters, members[0], other, rule)
 
     def _link_fuzzy(
-        self, batch: _Batch, clusters: Clusters, records: Sequence[SourceTitle], graph: Sequence[GraphTitle]
+        self, batch: _Batch, clusters: Clusters, records: Sequence[SourceTitle], graph: Sequence[GraphTitle],
+        attrs: Sequence[Mapping[str, str]],
     ) -> None:
-        profiles = [_record_profile(r) for r in records] + [_graph_profile(g) for g in graph]
+        sources = [{name.removeprefix("src:") for name in a if name.startswith("src:")} for a in attrs]
+        profiles = [_record_profile(r, s) for r, s in zip(records, sources, strict=False)]
+        profiles += [_graph_profile(g, s) for g, s in zip(graph, sources[len(records):], strict=True)]
         for i, j, match in scored_pairs(profiles, self.config):
             self._union(batch, clusters, i, j, match.rule, self.config.year_tolerance)
 
@@ -508,8 +512,8 @@ class EntityResolver:
                 people.union(clusters, members[0], other, "imdb_id")
         for key in sorted(by_source):
             members = by_source[key]
-            for other in members[1:]:
-                people.union(clusters, members[0], other, "source_id")
+            for other in members[1:]:  # mentions of one person record: no match between records, so no rule
+                people.union(clusters, members[0], other, None)
 
     def _people_by_title(
         self, batch: _Batch, clusters: Clusters, graph: _GraphPeople, mentions: Sequence[_Mention], people: _People
@@ -531,14 +535,21 @@ class EntityResolver:
         for index, mention in enumerate(mentions):
             by_key[mention.key].append(index)
         coworkers = _coworkers(clusters, mentions)  # as the clusters stand before this step
-        names: dict[int, set[str]] = defaultdict(set)
-        for root, others in coworkers.items():
-            names[root] = {mentions[i].key for other in others for i in _members(clusters, other, len(mentions))}
+        keys_of: dict[int, set[str]] = defaultdict(set)  # cluster root -> the names its mentions give
+        for index, mention in enumerate(mentions):
+            keys_of[clusters.find(index)].add(mention.key)
+        names: dict[int, set[str]] = {}  # cluster root -> the names of its co-workers, for roots that need them
+
+        def coworker_names(root: int) -> set[str]:
+            if root not in names:
+                names[root] = set().union(*(keys_of[other] for other in coworkers.get(root, ())))
+            return names[root]
+
         for key in sorted(by_key):
             roots = sorted({clusters.find(i) for i in by_key[key]}, key=lambda r: clusters.refs[r])
             for position, a in enumerate(roots):
                 for b in roots[position + 1:]:
-                    if (names[a] & names[b]) - {key}:
+                    if (coworker_names(a) & coworker_names(b)) - {key}:
                         people.union(clusters, a, b, "name+co-credit")
 
     async def _people_by_graph_coworker(
@@ -577,6 +588,8 @@ class EntityResolver:
         resolution.person_ids = people.person_ids()
         for cluster in batch.clusters:
             resolution.contents.append(_content(cluster, people))
+            if cluster.entity is None:
+                resolution.new_titles.add(cluster.id)
             for record in cluster.records:
                 resolution.source_records.append(self._title_source_record(batch, record, cluster.id))
         resolution.source_records += people.source_records(batch)
@@ -764,10 +777,6 @@ def _mentions(batch: _Batch) -> list[_Mention]:
     return sorted(mentions, key=lambda m: m.ref)
 
 
-def _members(clusters: Clusters, root: int, count: int) -> list[int]:
-    return [i for i in clusters.members_of(root) if i < count]
-
-
 def _coworkers(clusters: Clusters, mentions: Sequence[_Mention]) -> dict[int, set[int]]:
     """Person cluster root -> the roots of everyone credited on a title with them."""
     on_title: dict[str, set[int]] = defaultdict(set)
@@ -817,14 +826,14 @@ def _keys_to_look_up(records: Sequence[SourceTitle]) -> set[str]:
     return keys
 
 
-def _record_profile(record: SourceTitle) -> TitleProfile:
+def _record_profile(record: SourceTitle, sources: Iterable[str]) -> TitleProfile:
     return title_profile(record.key, record.kind, record.title, record.year, record.original_title,
-                         [c.name for c in record.credits])
+                         [c.name for c in record.credits], sources=sources)
 
 
-def _graph_profile(title: GraphTitle) -> TitleProfile:
+def _graph_profile(title: GraphTitle, sources: Iterable[str]) -> TitleProfile:
     return title_profile(_GRAPH + title.id, title.kind, title.title, title.year, title.original_title,
-                         [p.name for p in title.people], fixed=True)
+                         [p.name for p in title.people], fixed=True, sources=sources)
 
 
 def _title_id(cluster: _TitleCluster) -> str:

@@ -8,6 +8,11 @@ One feed at a time: an ingest holds a Redis lock while it resolves and writes, s
 the graph of one ingested after the other (which one first is not fixed: where the feeds hold the same titles
 spelled differently, the order can decide a canonical id; see `ingest/resolve.py`). The graph has a single writer
 anyway, so little is lost. The lock expires if its holder dies, and a retried job takes back its own lock at once.
+
+A feed of at least `MG_INGEST_FIRST_LOAD_MIN_ITEMS` items into an empty graph on FalkorDB is loaded whole instead
+(`ingest/first_load.py`): several times faster, but it writes nothing until its bulk import, so it has no resume
+point. While it runs a mark names its job; a retried job that finds its own mark deletes what the load it
+replaces left in the graph, and loads again from the beginning.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +32,10 @@ from redis.exceptions import LockError
 from rq import get_current_job
 
 from mediagateway.graph.connect import open_store
+from mediagateway.graph.errors import InvalidInput
+from mediagateway.graph.store import GraphStore
 from mediagateway.ingest.connectors import connector_for
+from mediagateway.ingest.first_load import load_whole
 from mediagateway.ingest.pipeline import IngestPipeline, IngestReport
 from mediagateway.ingest.quarantine import Quarantine
 from mediagateway.ingest.resolve import EntityResolver
@@ -34,6 +43,7 @@ from mediagateway.jobs import progress
 from mediagateway.settings import Settings
 
 CHECKPOINT = "checkpoint"
+log = logging.getLogger(__name__)
 
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -43,12 +53,15 @@ def ingest_feed(location: str, format_name: str, source: str | None = None, chun
     """RQ entry point (enqueue as `mediagateway.jobs.ingest.ingest_feed`): progress and resume point in job meta."""
 
     def record_progress(done: int, total: int | None) -> None:
-        progress.report(done, total, "ingest", **{CHECKPOINT: done})
+        progress.report(done, total, "ingest")
+
+    def record_checkpoint(done: int) -> None:
+        progress.remember(**{CHECKPOINT: done})
 
     skip = progress.resume_point(CHECKPOINT)
     settings = Settings()
     report = asyncio.run(run_ingest(settings, location, format_name, source, chunk_size, skip, record_progress,
-                                    _job_id()))
+                                    _job_id(), record_checkpoint))
     return report.as_dict()
 
 
@@ -61,29 +74,71 @@ async def run_ingest(
     skip: int = 0,
     on_progress: ProgressCallback | None = None,
     job_id: str | None = None,
+    on_checkpoint: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest one feed in this process; `on_progress(done, total)` after each chunk."""
+    """Ingest one feed in this process; `on_progress(done, total)` as items are done, `on_checkpoint(done)` once
+    the first `done` items are in the graph (where a retry resumes)."""
     connector = connector_for(format_name, source)
     path = fetch(location, settings.data_dir / "downloads")
     total = connector.estimate_items(path)
     runtime = await open_store(settings)
     connection = redis.Redis.from_url(runtime.redis_url)
+    holder = job_id or uuid.uuid4().hex
+
+    def show(done: int) -> None:
+        if on_progress is not None:
+            on_progress(done, total)
+
     try:
         quarantine = Quarantine(connection, settings.graph_name)
         pipeline = IngestPipeline(runtime.repository, EntityResolver(runtime.store), quarantine, format_name, job_id)
-        with FeedLock(connection, settings.graph_name, job_id or uuid.uuid4().hex) as lock:
-            if on_progress is not None:
-                on_progress(skip, total)
+        with FeedLock(connection, settings.graph_name, holder) as lock:
+            show(skip)
+            mark = FirstLoadMark(connection, settings.graph_name, holder)
+            if not skip and (total or 0) >= settings.ingest_first_load_min_items and await mark.applies(runtime.store):
+                try:
+                    with mark:
+                        report = await load_whole(pipeline, connector.read(path), chunk_size, on_read=show)
+                    show(report.items)
+                    return report
+                except InvalidInput as exc:  # the import left the graph empty; the chunks quarantine what it refused
+                    log.warning("the first load of %s was refused (%s): ingesting it chunk by chunk", location, exc)
 
             def chunk_done(done: int) -> None:
                 lock.refresh()
-                if on_progress is not None:
-                    on_progress(done, total)
+                show(done)
+                if on_checkpoint is not None:
+                    on_checkpoint(done)
 
             return await pipeline.run(connector.read(path), skip=skip, chunk_size=chunk_size, on_chunk=chunk_done)
     finally:
         connection.close()
         await runtime.close()
+
+
+class FirstLoadMark:
+    """Names the job whose first load is under way (`ingest/first_load.py`), so that its retry can start over."""
+
+    def __init__(self, connection: redis.Redis, graph_name: str, holder: str) -> None:
+        self.connection = connection
+        self.key = f"mg:{graph_name}:ingest:first-load"
+        self.holder = holder.encode()
+
+    async def applies(self, store: GraphStore) -> bool:
+        """Whether a first load can run: a store that imports in bulk, and a graph that is empty, or holds only
+        what a first load of this job left when its worker died (deleted here)."""
+        if not store.can_create_in_bulk:
+            return False
+        if self.connection.get(self.key) == self.holder:
+            await store.delete_all()
+        return await store.node_count() == 0
+
+    def __enter__(self) -> FirstLoadMark:
+        self.connection.set(self.key, self.holder)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.connection.delete(self.key)
 
 
 class FeedLock:

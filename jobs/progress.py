@@ -5,13 +5,17 @@ from __future__ import annotations
 from rq import get_current_job
 
 
-def report(done: int, total: int | None, stage: str, **extra: int) -> None:
-    """Record progress (and a resume point) on the current job; does nothing outside a job."""
+def report(done: int, total: int | None, stage: str) -> None:
+    """Record progress on the current job; does nothing outside a job."""
+    remember(progress={"done": done, "total": total, "stage": stage})
+
+
+def remember(**values: object) -> None:
+    """Keep values (a resume point) in the current job's meta; does nothing outside a job."""
     job = get_current_job()
     if job is None:
         return
-    job.meta["progress"] = {"done": done, "total": total, "stage": stage}
-    job.meta.update(extra)
+    job.meta.update(values)
     job.save_meta()
 
 

@@ -43,15 +43,25 @@ EXTRA_WINDOWS: list[dict[str, Any]] = [
      "verified_at": catalog.NOW_MS},
 ]
 
+# Provenance as an ingest's first load writes it: a title's and a person's source records.
+SOURCE_RECORDS: list[dict[str, Any]] = [
+    {"id": "feed-a:heat-1995", "source": "feed-a", "native_id": "heat-1995", "entity_label": "Content",
+     "entity_id": "title:heat", "payload_hash": "ab12", "match_rule": "new"},
+    {"id": "feed-b:77", "source": "feed-b", "native_id": "77", "entity_label": "Content", "entity_id": "title:heat",
+     "match_rule": "title+year 1.00 ~ feed-a:heat-1995"},
+    {"id": "feed-a:person:mann", "source": "feed-a", "native_id": "person:mann", "entity_label": "Person",
+     "entity_id": "person:mann", "match_rule": "new"},
+]
+
 
 def generated(titles: int = 120, seed: int = 5) -> Catalog:
     return Catalog(CatalogSpec(titles=titles, seed=seed, batch_size=40))
 
 
 def parts(extra_titles: list[dict[str, Any]] | None = None, extra_windows: list[dict[str, Any]] | None = None,
-          titles: int = 120) -> CatalogParts:
-    """The hand-made catalog and a generated one, in batches; the extra titles and windows come last, in batches of
-    their own."""
+          titles: int = 120, extra_sources: list[dict[str, Any]] | None = None) -> CatalogParts:
+    """The hand-made catalog and a generated one, in batches; the extra titles, windows and source records come
+    last, in batches of their own."""
     big = generated(titles)
     return CatalogParts(
         platforms=[catalog.PLATFORMS, big.platforms()],
@@ -61,6 +71,7 @@ def parts(extra_titles: list[dict[str, Any]] | None = None, extra_windows: list[
         people=[catalog.PEOPLE, *big.people()],
         contents=[catalog.TITLES + EXTRA_TITLES, *big.titles(), *([extra_titles] if extra_titles else [])],
         windows=[catalog.WINDOWS + EXTRA_WINDOWS, *big.windows(), *([extra_windows] if extra_windows else [])],
+        source_records=[SOURCE_RECORDS, *([extra_sources] if extra_sources else [])],
     )
 
 
@@ -75,7 +86,7 @@ async def upsert_all(repo: GraphRepository, catalog_parts: CatalogParts) -> None
         (repo.upsert_platforms, catalog_parts.platforms), (repo.upsert_regions, catalog_parts.regions),
         (repo.upsert_genres, catalog_parts.genres), (repo.upsert_moods, catalog_parts.moods),
         (repo.upsert_people, catalog_parts.people), (repo.upsert_contents, catalog_parts.contents),
-        (repo.upsert_windows, catalog_parts.windows),
+        (repo.upsert_windows, catalog_parts.windows), (repo.upsert_source_records, catalog_parts.source_records),
     ):
         for batch in batches:
             await upsert(batch)
@@ -99,6 +110,8 @@ async def test_an_import_builds_the_graph_the_upserts_build(repo: GraphRepositor
     assert [(c.name, c.role, c.character) for c in amelie.credits] == [
         ("Audrey Tautou", "actor", "Amélie P."), ("Jean-Pierre Jeunet", "director", None)]
     assert [g.id for g in amelie.genres] == ["comedy", "romance"]
+    assert [(r.id, r.match_rule) for r in await repo.source_records("title:heat")] == [
+        ("feed-a:heat-1995", "new"), ("feed-b:77", "title+year 1.00 ~ feed-a:heat-1995")]
 
 
 async def test_an_imported_graph_is_read_searched_and_updated_like_any_other(repo: GraphRepository) -> None:
@@ -145,6 +158,10 @@ BAD_IMPORTS: dict[str, tuple[dict[str, Any], str]] = {
         {"titles": [{**catalog.HEAT, "title": "Heat again"}]},
         r"contents\[4\]\[0\]\.id: 'title:heat' is already in the import",
     ),
+    "a source record of a person the import does not have": (
+        {"sources": [{**SOURCE_RECORDS[2], "id": "feed-a:person:nobody", "entity_id": "person:nobody"}]},
+        r"source_records\[1\]\[0\]\.entity_id: no person 'person:nobody'",
+    ),
     "an episode of a film": (
         {"titles": [{"id": "title:odd", "kind": "episode", "title": "Odd", "parent_id": "title:heat"}]},
         r"contents\[4\]\[0\]\.parent_id: 'title:heat' is a movie, not a season",
@@ -157,7 +174,8 @@ async def test_bad_input_stops_the_import_and_leaves_the_store_empty(repo: Graph
     extra, message = BAD_IMPORTS[case]
 
     with pytest.raises(InvalidInput, match=message):
-        await repo.import_catalog(parts(extra.get("titles"), extra.get("windows")), command_entities=SMALL_COMMANDS)
+        await repo.import_catalog(parts(extra.get("titles"), extra.get("windows"), extra_sources=extra.get("sources")),
+                                  command_entities=SMALL_COMMANDS)
 
     assert await repo.store.node_count() == 0
     await repo.import_catalog(parts(), command_entities=SMALL_COMMANDS)  # the schema is back: a new import works

@@ -6,20 +6,25 @@ their digest: every node and edge with its properties.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 from rq import Queue
 
 from mediagateway.graph.connect import StoreRuntime, embedded_server, open_store
+from mediagateway.graph.errors import QueryFailed
+from mediagateway.graph.queries import Query
 from mediagateway.ingest.demo import AGGREGATOR_FEED, CATALOG_FEED, DemoFeeds, write_feeds
 from mediagateway.ingest.generate import CatalogSpec
 from mediagateway.ingest.generated_feed import write_feed
@@ -329,3 +334,178 @@ async def test_movielens_latest_small_becomes_titles_users_and_ratings(graph: Se
     assert (counts["Content"], counts["User"], edges["RATED"]) == (9742, 610, 100836)
     assert toy_story is not None and (toy_story.content.title, toy_story.content.year) == ("Toy Story", 1995)
     assert len(ratings) == 232 and all(r.type == "RATED" for r in ratings)
+
+
+# --- the first load of a feed into an empty graph, whole and in bulk (ingest/first_load.py) ----------------------
+
+
+def loaded_whole(settings: Settings) -> Settings:
+    """The settings with every feed into an empty graph loaded whole, however small."""
+    return settings.model_copy(update={"ingest_first_load_min_items": 0})
+
+
+def mixed_feed(path: Path) -> Path:
+    """A feed with a bit of everything a first load meets: a show with a season and an episode, one film under two
+    ids of the feed (kept apart: a feed lists a film once), offers by feed id and by IMDb id, one window offered
+    twice, an interaction, and records that cannot be read or written."""
+    title = {"type": "title", "kind": "movie", "year": 1995}
+    lines: list[dict[str, object] | str] = [
+        {**title, "id": "heat", "title": "Heat", "external_ids": {"imdb": "tt0113277"},
+         "credits": [{"name": "Michael Mann", "role": "director", "person_id": "mann"},
+                     {"name": "Al Pacino", "role": "actor", "character": "Hanna"}]},
+        {**title, "id": "heat-again", "title": "Heat", "year": 1995,
+         "credits": [{"name": "Michael Mann", "role": "director", "person_id": "mann"}]},
+        {"type": "title", "id": "wire", "kind": "show", "title": "The Wire", "year": 2002},
+        {"type": "title", "id": "wire-1", "kind": "season", "title": "Season 1", "number": 1, "parent_id": "wire"},
+        {"type": "title", "id": "wire-1-1", "kind": "episode", "title": "The Target", "number": 1,
+         "parent_id": "wire-1"},
+        {"type": "title", "id": "lost-1", "kind": "season", "title": "Season 1", "number": 1, "parent_id": "lost"},
+        {"type": "title", "id": "untitled", "kind": "movie"},
+        "{not json",
+    ]
+    offer = {"type": "offer", "platform": "netflix", "region": "US", "pricing_model": "SVOD",
+             "available_from": "2024-01-01", "verified_at": "2024-06-01", "verification_source": "aggregator"}
+    lines += [
+        {**offer, "id": "o1", "title_id": "heat"},
+        {**offer, "id": "o2", "title_external_ids": {"imdb": "tt0113277"}, "region": "GB"},
+        {**offer, "id": "o3", "title_id": "wire", "verified_at": "2024-06-02"},
+        {**offer, "id": "o4", "title_id": "wire", "verified_at": "2024-06-03"},  # the same window, verified later
+        {**offer, "id": "o5", "title_id": "nowhere"},
+        {"type": "interaction", "user_id": "u1", "title_id": "heat", "signal": "rating", "rating": 4.5,
+         "at": "2024-05-01T20:00:00Z"},
+        {"type": "interaction", "user_id": "u1", "title_id": "nowhere", "signal": "rating", "rating": 1,
+         "at": "2024-05-01T20:00:00Z"},
+    ]
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n")
+    return path
+
+
+def quarantined(connection: redis.Redis, settings: Settings) -> list[tuple[int, str]]:
+    return sorted((entry.line, entry.reason) for entry in Quarantine(connection, settings.graph_name).entries())
+
+
+async def ingest_both_ways(
+    embedded_settings: Settings, connection: redis.Redis, feeds_in_order: list[tuple[str, str, str]]
+) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[int, str]]]]:
+    """The feeds ingested in order into an empty graph chunk by chunk, and with the first loaded whole: each way's
+    nodes, edges and quarantine."""
+    results = {}
+    for way in ("chunks", "whole"):
+        async with own_graph(embedded_settings, f"first-load-{way}-") as (settings, runtime):
+            if way == "whole":
+                settings = loaded_whole(settings)
+            reports = [await run_ingest(settings, *feed) for feed in feeds_in_order]
+            assert [r.first_load for r in reports] == [way == "whole"] + [False] * (len(reports) - 1)
+            results[way] = (await runtime.store.read(Query.DIGEST_NODES), await runtime.store.read(Query.DIGEST_EDGES),
+                            quarantined(connection, settings))
+    return results
+
+
+def canonical(rows: list[dict[str, Any]]) -> list[str]:
+    return sorted(json.dumps({**row, "properties": sorted(map(tuple, row["properties"]))}, sort_keys=True,
+                             default=str) for row in rows)
+
+
+async def test_a_first_load_builds_the_graph_and_quarantine_the_chunks_build(
+    embedded_settings: Settings, connection: redis.Redis, tmp_path: Path
+) -> None:
+    write_feed(CatalogSpec(titles=600, seed=3), tmp_path / "generated.jsonl")
+    for feed in ((str(mixed_feed(tmp_path / "mixed.jsonl")), "canonical", "feed-a"),
+                 (str(tmp_path / "generated.jsonl"), "canonical", "generated")):
+        results = await ingest_both_ways(embedded_settings, connection, [feed])
+
+        (nodes, edges, entries), chunks = results["whole"], results["chunks"]
+        assert (canonical(nodes), canonical(edges), entries) == (canonical(chunks[0]), canonical(chunks[1]),
+                                                                  chunks[2])
+        labels = Counter(label for node in nodes for label in node["labels"])
+        if feed[2] == "feed-a":
+            assert (labels["Content"], labels["AvailabilityWindow"], labels["User"]) == (5, 3, 1)
+            assert [line for line, _ in entries] == [6, 7, 8, 13, 15]
+            assert entries[0][1] == "its show feed-a:lost is not known"
+        else:
+            assert labels["Content"] == 600
+
+
+async def test_a_first_load_joins_people_named_only_by_name_that_chunks_may_leave_apart(
+    embedded_settings: Settings, connection: redis.Redis, feeds: DemoFeeds
+) -> None:
+    results = await ingest_both_ways(embedded_settings, connection, [
+        (str(feeds.catalog), "canonical", CATALOG_FEED), (str(feeds.aggregator), "aggregator", AGGREGATOR_FEED)])
+
+    def split(way: str) -> tuple[list[str], dict[str, str], dict[tuple[str, str, str], str]]:
+        """Everything but people and their credits; each person's name; each credit's person, by title, type and
+        properties."""
+        nodes, edges, _ = results[way]
+        names = {node["id"]: dict(map(tuple, node["properties"]))["name"]
+                 for node in nodes if "Person" in node["labels"]}
+        credits = {(edge["to"], edge["type"], str(sorted(map(tuple, edge["properties"])))): edge["from"]
+                   for edge in edges if edge["from"] in names}
+        rest = canonical([n for n in nodes if n["id"] not in names]) + canonical(
+            [e for e in edges if e["from"] not in names])
+        return rest, names, credits
+
+    whole, whole_names, whole_credits = split("whole")
+    chunks, chunk_names, chunk_credits = split("chunks")
+    assert whole == chunks and results["whole"][2] == results["chunks"][2]
+    assert whole_credits.keys() == chunk_credits.keys()
+    joined: dict[str, set[str]] = defaultdict(set)  # each person of the chunks -> their people of the first load
+    for credit, person in chunk_credits.items():
+        joined[person].add(whole_credits[credit])
+    assert all(len(people) == 1 for people in joined.values())  # the first load splits no one the chunks joined
+    assert all(chunk_names[person] == whole_names[next(iter(people))] for person, people in joined.items())
+    assert len(whole_names) < len(chunk_names)
+
+
+async def test_a_feed_loaded_whole_and_ingested_again_is_unchanged(graph: Settings, feeds: DemoFeeds) -> None:
+    report = await run_ingest(loaded_whole(graph), str(feeds.catalog), "canonical", CATALOG_FEED)
+    once = await digest_and_counts(graph)
+
+    again = await run_ingest(loaded_whole(graph), str(feeds.catalog), "canonical", CATALOG_FEED)
+
+    assert report.first_load and not again.first_load  # the graph is no longer empty
+    assert (again.titles, again.new_titles) == (report.titles, 0)
+    assert await digest_and_counts(graph) == once
+
+
+@pytest.mark.slow
+async def test_a_worker_killed_mid_first_load_leaves_after_retry_the_graph_of_a_clean_run(
+    graph: Settings, connection: redis.Redis, tmp_path: Path, embedded_settings: Settings
+) -> None:
+    feed = tmp_path / "generated.jsonl"
+    write_feed(CatalogSpec(titles=6_000, seed=11), feed)
+    async with own_graph(embedded_settings, f"{graph.graph_name}-clean") as (clean, _):
+        await run_ingest(clean, str(feed), "canonical", "generated")
+        expected = await digest_and_counts(clean)
+    whole = loaded_whole(graph)
+    runtime = await open_store(whole)
+
+    job = enqueue_ingest(connection, str(feed), "canonical", "generated")
+    worker = subprocess.Popen([CLI, "worker"], env={**env_of(whole), "MG_INGEST_FIRST_LOAD_MIN_ITEMS": "0"},
+                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mark = f"mg:{graph.graph_name}:ingest:first-load".encode()
+
+    async def nodes() -> int:
+        try:
+            return await runtime.store.node_count()
+        except QueryFailed:  # no graph at all: a bulk import drops the empty graph's key before it builds one
+            return 0
+
+    deadline = time.monotonic() + 120
+    while not (connection.exists(mark) and await nodes()):  # the bulk import has begun
+        assert time.monotonic() < deadline, "the first load never began its import"
+        await asyncio.sleep(0.02)
+    kill_tree(worker.pid)
+    worker.wait(timeout=30)
+    left = await nodes()
+    await runtime.close()
+
+    recovered = subprocess.run([CLI, "jobs", "recover"], env=env_of(whole), capture_output=True, text=True, timeout=60)
+    assert recovered.returncode == 0, recovered.stderr
+    subprocess.run([CLI, "worker", "--burst"], env={**env_of(whole), "MG_INGEST_FIRST_LOAD_MIN_ITEMS": "0"},
+                   check=True, capture_output=True, timeout=300)
+
+    view = job_view(connection, job.id)
+    assert view is not None and view.status == "finished", view
+    assert left > 0 and view.result is not None and view.result["first_load"]
+    assert not connection.exists(mark)
+    assert await digest_and_counts(graph) == expected

@@ -1,0 +1,107 @@
+"""The first load of a large feed into an empty graph: read whole, resolved in one batch, written in bulk.
+
+Chunk by chunk (`pipeline.py`), every chunk is resolved against the graph and written with `MERGE`s, one statement
+at a time on the store's single write thread: a few hundred titles a second. Into an empty graph there is nothing
+to resolve against, so the first load reads the whole feed, resolves its titles as one batch (the resolver's own
+semantics for a batch: `ingest/resolve.py`), and builds the graph with the store's bulk import
+(`GraphRepository.import_catalog`): vocabulary, platforms and regions, people, titles, windows and the source
+records with their `SOURCED_FROM` edges. Interactions follow through the pipeline, chunk by chunk, once their
+titles are in the graph.
+
+What is quarantined is what the chunked path quarantines: records that cannot be read, offers and interactions
+whose title is unknown, windows whose terms are refused.
+
+Nothing is written before the bulk import, and the import leaves the graph empty when it fails; a load whose
+worker dies during the import is restarted from the beginning (`jobs/ingest.py` deletes what it left), not resumed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+from mediagateway.graph.catalog_import import CatalogParts
+from mediagateway.graph.model import TaxonomyIn, WindowIn
+from mediagateway.ingest import normalise, places
+from mediagateway.ingest.pipeline import (
+    SOURCE_RECORD_FORMAT,
+    IngestPipeline,
+    IngestReport,
+    rejected_record,
+    split_items,
+    windows_of,
+)
+from mediagateway.ingest.records import ParsedItem, SourceOffer
+from mediagateway.ingest.resolve import Resolution
+
+ItemsRead = Callable[[int], None]
+_READ_REPORT_EVERY = 10_000
+
+
+async def load_whole(
+    pipeline: IngestPipeline, items: Iterable[ParsedItem], chunk_size: int = 1_000, on_read: ItemsRead | None = None
+) -> IngestReport:
+    """Load `items` into the empty graph of `pipeline`, which then takes the interactions chunk by chunk;
+    `on_read(count)` now and then while the items are read."""
+    started = time.perf_counter()
+    read = _read_all(items, on_read)
+    chunk = split_items(read)
+    resolution = await pipeline.resolver.resolve(chunk.titles) if chunk.titles else Resolution()
+    windows, not_written = windows_of(chunk.offers, _titles_of_offers(chunk.offers, resolution))
+    await pipeline.repository.import_catalog(_parts(resolution, chunk.offers, [window for _, window in windows]))
+    report = IngestReport(items=len(read) - len(chunk.interactions), titles=len(chunk.titles),
+                          new_titles=len(resolution.new_titles), windows=len(windows), first_load=True)
+    for start in range(0, len(chunk.interactions), chunk_size):
+        report.add(await pipeline.ingest_chunk(chunk.interactions[start:start + chunk_size]))
+    not_written += [rejected_record(t, reason) for t in chunk.titles if (reason := resolution.unresolved.get(t.key))]
+    report.quarantined += pipeline.quarantine.add(chunk.rejected, pipeline.format_name, pipeline.job_id)
+    report.quarantined += pipeline.quarantine.add(not_written, SOURCE_RECORD_FORMAT, pipeline.job_id)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _read_all(items: Iterable[ParsedItem], on_read: ItemsRead | None) -> list[ParsedItem]:
+    read: list[ParsedItem] = []
+    for item in items:
+        read.append(item)
+        if on_read is not None and len(read) % _READ_REPORT_EVERY == 0:
+            on_read(len(read))
+    return read
+
+
+def _titles_of_offers(offers: Sequence[SourceOffer], resolution: Resolution) -> dict[str, str]:
+    """offer.key -> canonical title id: by the feed's own title id, else by an IMDb or TMDb id that names exactly
+    one of the feed's titles (as the chunked path finds them in the graph)."""
+    by_external: dict[tuple[str, str], set[str]] = {}
+    for content in resolution.contents:
+        if content.imdb_id:
+            by_external.setdefault(("imdb", content.imdb_id), set()).add(content.id)
+        if content.tmdb_id:
+            by_external.setdefault(("tmdb", str(content.tmdb_id)), set()).add(content.id)
+    found: dict[str, str] = {}
+    for offer in offers:
+        if offer.title_native_id is not None and (
+                content_id := resolution.title_ids.get(f"{offer.source}:{offer.title_native_id}")):
+            found[offer.key] = content_id
+            continue
+        for scheme, value in (("imdb", offer.title_imdb_id), ("tmdb", offer.title_tmdb_id)):
+            ids = by_external.get((scheme, str(value))) if value else None
+            if ids and len(ids) == 1:
+                found[offer.key] = next(iter(ids))
+                break
+    return found
+
+
+def _parts(resolution: Resolution, offers: Sequence[SourceOffer], windows: Sequence[WindowIn]) -> CatalogParts:
+    """The graph of the feed; a window given twice is written once, the last one read, as its upserts would."""
+    unique_windows = list({window.window_id: window for window in windows}.values())
+    return CatalogParts(
+        platforms=[[places.platform(p) for p in sorted({o.platform_id for o in offers})]],
+        regions=[[places.region(r) for r in sorted({o.region_id for o in offers})]],
+        genres=[[TaxonomyIn(id=k, name=v) for k, v in normalise.GENRES.items()]],
+        moods=[[TaxonomyIn(id=k, name=v) for k, v in normalise.MOODS.items()]],
+        people=[resolution.people],
+        contents=[resolution.contents],
+        windows=[unique_windows],
+        source_records=[resolution.source_records],
+    )
