@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -274,7 +275,7 @@ class WindowIn(LicenseTerms):
             raise ValueError("a price needs a currency")
         return self
 
-    @property
+    @cached_property  # asked for several times a window by an import; the model is frozen
     def window_id(self) -> str:
         """The given id, else one per title, platform, region, terms and quality: a feed that re-verifies an offer
         (new dates, a new price) updates its window instead of adding one."""

@@ -17,8 +17,10 @@ worker dies during the import is restarted from the beginning (`jobs/ingest.py` 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from mediagateway.graph.catalog_import import CatalogParts
 from mediagateway.graph.model import TaxonomyIn, WindowIn
@@ -44,11 +46,12 @@ async def load_whole(
     """Load `items` into the empty graph of `pipeline`, which then takes the interactions chunk by chunk;
     `on_read(count)` now and then while the items are read."""
     started = time.perf_counter()
-    read = _read_all(items, on_read)
-    chunk = split_items(read)
-    resolution = await pipeline.resolver.resolve(chunk.titles) if chunk.titles else Resolution()
-    windows, not_written = windows_of(chunk.offers, _titles_of_offers(chunk.offers, resolution))
-    await pipeline.repository.import_catalog(_parts(resolution, chunk.offers, [window for _, window in windows]))
+    with _collector_paused():
+        read = _read_all(items, on_read)
+        chunk = split_items(read)
+        resolution = await pipeline.resolver.resolve(chunk.titles) if chunk.titles else Resolution()
+        windows, not_written = windows_of(chunk.offers, _titles_of_offers(chunk.offers, resolution))
+        await pipeline.repository.import_catalog(_parts(resolution, chunk.offers, [window for _, window in windows]))
     report = IngestReport(items=len(read) - len(chunk.interactions), titles=len(chunk.titles),
                           new_titles=len(resolution.new_titles), windows=len(windows), first_load=True)
     for start in range(0, len(chunk.interactions), chunk_size):
@@ -58,6 +61,19 @@ async def load_whole(
     report.quarantined += pipeline.quarantine.add(not_written, SOURCE_RECORD_FORMAT, pipeline.job_id)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off: a load holds millions of objects, and each full collection walks them all
+    (at 100,000 titles it took 36 of 95 s); what the load makes is freed by reference counts."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read_all(items: Iterable[ParsedItem], on_read: ItemsRead | None) -> list[ParsedItem]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -26,6 +26,9 @@ from mediagateway.graph.model import (
     Signal,
     Text,
 )
+
+if TYPE_CHECKING:
+    from mediagateway.ingest.connectors.base import FilePart
 
 
 class SourceModel(BaseModel):
@@ -108,15 +111,18 @@ ParsedItem = SourceTitle | SourceOffer | SourceInteraction | Rejected
 
 
 class Connector(Protocol):
-    """Reads one format. `read` yields one item per input record, in input order."""
+    """Reads one format. `read` yields one item per input record, in input order. A `splittable` connector reads
+    one line at a time, and its `read` also takes a part of the file (`connectors/base.py`, `FilePart`), so that
+    several processes can read a large feed (`ingest/parallel_read.py`)."""
 
     name: str
+    splittable: bool
 
     def estimate_items(self, path: Path) -> int | None:
         """About how many items `read` will yield (for progress bars), or None if that cannot be told cheaply."""
         ...
 
-    def read(self, path: Path) -> Iterator[ParsedItem]: ...
+    def read(self, path: Path, part: FilePart | None = None) -> Iterator[ParsedItem]: ...
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
         """Parse one raw record again (re-driving it out of quarantine); `part` is the file it came from."""

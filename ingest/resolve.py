@@ -42,7 +42,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mediagateway.graph.model import (
     EIDR_PATTERN,
@@ -174,6 +174,13 @@ def _first(values: Iterable[Any]) -> Any:
     return next((value for value in values if value is not None), None)
 
 
+def _first_attribute(records: Sequence[SourceTitle], name: str) -> Any:
+    for record in records:
+        if (value := getattr(record, name)) is not None:
+            return value
+    return None
+
+
 def _payload_hash(record: SourceTitle) -> str:
     return hashlib.sha256(record.model_dump_json(exclude={"line"}).encode()).hexdigest()
 
@@ -203,8 +210,7 @@ class _TitleCluster:
     entity: GraphTitle | None
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):  # a tuple: a first load makes one for each of hundreds of thousands of credits
     """One credit of one record: a person as a source names them on a title."""
 
     ref: str
@@ -407,7 +413,9 @@ class EntityResolver:
         self, batch: _Batch, clusters: Clusters, records: Sequence[SourceTitle], graph: Sequence[GraphTitle],
         attrs: Sequence[Mapping[str, str]],
     ) -> None:
-        sources = [{name.removeprefix("src:") for name in a if name.startswith("src:")} for a in attrs]
+        sources = [frozenset(name.removeprefix("src:") for name in a if name.startswith("src:")) for a in attrs]
+        if len(set(sources)) == 1 and sources[0]:
+            return  # all of one source, as in a feed's first load: no pair may merge (candidate_pairs)
         profiles = [_record_profile(r, s) for r, s in zip(records, sources, strict=False)]
         profiles += [_graph_profile(g, s) for g, s in zip(graph, sources[len(records):], strict=True)]
         for i, j, match in scored_pairs(profiles, self.config):
@@ -838,17 +846,17 @@ def _graph_profile(title: GraphTitle, sources: Iterable[str]) -> TitleProfile:
 
 def _title_id(cluster: _TitleCluster) -> str:
     records = cluster.records
-    if imdb_id := _first(r.imdb_id for r in records):
+    if imdb_id := _first_attribute(records, "imdb_id"):
         return f"title:imdb:{imdb_id}"
-    if tmdb_id := _first(r.tmdb_id for r in records):
+    if tmdb_id := _first_attribute(records, "tmdb_id"):
         return f"title:tmdb:{cluster.kind}:{tmdb_id}"
     if eidr_id := _first(_eidr(r.eidr_id) for r in records):
         return f"title:eidr:{eidr_id}"
-    number = _first(r.number for r in records)
+    number = _first_attribute(records, "number")
     if cluster.parent_id and number is not None:
         return f"{cluster.parent_id}/{cluster.kind}-{number}"
     best = records[0]
-    year = _first(r.year for r in records)
+    year = _first_attribute(records, "year")
     return f"title:{slug(title_key(best.title))}-{year or 'undated'}-{digest(min(r.key for r in records))}"
 
 
@@ -872,7 +880,7 @@ def _content(cluster: _TitleCluster, people: _People) -> ContentIn:
     }
     for name in ("original_title", "year", "runtime_minutes", "synopsis", "language", "number", "imdb_id",
                  "popularity"):
-        fields[name] = _first(getattr(r, name) for r in records)
+        fields[name] = _first_attribute(records, name)
     if entity is not None and not _from_origin(entity, records):
         # Only the source that created a title describes it; another fills what it left out. So a second feed's
         # "CITY LIGHTS" does not rename "City Lights", and re-ingesting either feed changes nothing.

@@ -36,6 +36,7 @@ from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.store import GraphStore
 from mediagateway.ingest.connectors import connector_for
 from mediagateway.ingest.first_load import load_whole
+from mediagateway.ingest.parallel_read import read_in_parallel
 from mediagateway.ingest.pipeline import IngestPipeline, IngestReport
 from mediagateway.ingest.quarantine import Quarantine
 from mediagateway.ingest.resolve import EntityResolver
@@ -98,7 +99,7 @@ async def run_ingest(
             if not skip and (total or 0) >= settings.ingest_first_load_min_items and await mark.applies(runtime.store):
                 try:
                     with mark:
-                        report = await load_whole(pipeline, connector.read(path), chunk_size, on_read=show)
+                        report = await load_whole(pipeline, read_in_parallel(connector, path), chunk_size, on_read=show)
                     show(report.items)
                     return report
                 except InvalidInput as exc:  # the import left the graph empty; the chunks quarantine what it refused

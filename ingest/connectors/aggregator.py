@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from mediagateway.graph.model import AudioFormat, ContentKind, PricingModel, Quality, Transaction, VerificationSource
 from mediagateway.ingest import normalise
-from mediagateway.ingest.connectors.base import at, build, read_json_lines, reason_of, rejected
+from mediagateway.ingest.connectors.base import FilePart, at, build, read_json_lines, reason_of, rejected
 from mediagateway.ingest.connectors.canonical import load_json
 from mediagateway.ingest.records import ParsedItem, SourceOffer, SourceTitle
 
@@ -155,8 +155,10 @@ class AggregatorConnector:
         """Unknown before reading: a line holds a title and any number of offers."""
         return None
 
-    def read(self, path: Path) -> Iterator[ParsedItem]:
-        return read_json_lines(self.source, path, self.parse_line)
+    splittable = True
+
+    def read(self, path: Path, part: FilePart | None = None) -> Iterator[ParsedItem]:
+        return read_json_lines(self.source, path, self.parse_line, part)
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
         try:

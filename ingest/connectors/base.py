@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from io import BufferedIOBase
 from pathlib import Path
@@ -48,14 +49,47 @@ def _decode(data: bytes, encoding: str) -> tuple[str, str | None]:
         return data.decode(encoding, "replace"), f"not valid {encoding}: byte 0x{bad:02x} at position {error.start}"
 
 
-def read_lines(path: Path, encoding: str = "utf-8") -> Iterator[Line]:
-    """Each line of a text file (gzip if it ends in .gz), numbered from 1, without its line break.
+@dataclass(frozen=True)
+class FilePart:
+    """The lines of a file from byte `start` to byte `end`, the first of them numbered `first_line`."""
+
+    start: int
+    end: int
+    first_line: int
+
+
+def file_parts(path: Path, weights: Sequence[float]) -> list[FilePart]:
+    """A plain (not gzip) file cut into parts sized by `weights`, each cut just after a line break, so that every
+    line lies whole in one part; fewer parts if the file has too few lines."""
+    data = Path(path).read_bytes()
+    cuts, total, reached = [0], sum(weights), 0.0
+    for weight in weights[:-1]:
+        reached += weight
+        cut = data.find(b"\n", max(cuts[-1], int(len(data) * reached / total)))
+        if cut < 0:
+            break
+        cuts.append(cut + 1)
+    cuts.append(len(data))
+    parts, lines_before = [], 0
+    for start, end in itertools.pairwise(cuts):
+        if end > start:
+            parts.append(FilePart(start, end, lines_before + 1))
+        lines_before += data.count(b"\n", start, end)
+    return parts
+
+
+def read_lines(path: Path, encoding: str = "utf-8", part: FilePart | None = None) -> Iterator[Line]:
+    """Each line of a text file (gzip if it ends in .gz), numbered from 1, without its line break; with `part`,
+    the lines of that part of a plain file.
 
     A line that cannot be decoded or is longer than MAX_LINE_BYTES comes with a `problem` instead of stopping the
     read; an over-long line is never held in memory whole."""
     with _open(path) as stream:
-        number = 0
-        while data := stream.readline(MAX_LINE_BYTES + 1):
+        number, end = 0, None
+        if part is not None:
+            stream.seek(part.start)
+            number, end = part.first_line - 1, part.end
+        while (end is None or stream.tell() < end) and (data := stream.readline(MAX_LINE_BYTES + 1)):
             number += 1
             if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
                 size = len(data) + _skip_rest_of_line(stream)
@@ -120,9 +154,12 @@ def count_lines(path: Path, header: bool = False) -> int:
     return max(0, lines - 1) if header else lines
 
 
-def read_json_lines(source: str, path: Path, parse_line: Callable[[str, int], list[Any]]) -> Iterator[Any]:
-    """What a JSON Lines connector yields: each non-blank line parsed, or rejected when it cannot be read."""
-    for line in read_lines(Path(path)):
+def read_json_lines(
+    source: str, path: Path, parse_line: Callable[[str, int], list[Any]], part: FilePart | None = None
+) -> Iterator[Any]:
+    """What a JSON Lines connector yields: each non-blank line (of `part`) parsed, or rejected when it cannot be
+    read."""
+    for line in read_lines(Path(path), part=part):
         if line.problem:
             yield rejected(source, line.number, line.text, line.problem)
         elif line.text.strip():

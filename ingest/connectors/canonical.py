@@ -20,6 +20,7 @@ from jsonschema.exceptions import best_match
 from mediagateway.ingest import normalise
 from mediagateway.ingest.connectors.base import (
     MAX_LINE_BYTES,
+    FilePart,
     at,
     count_lines,
     path_of,
@@ -167,8 +168,10 @@ class CanonicalConnector:
         """One item a line."""
         return count_lines(Path(path))
 
-    def read(self, path: Path) -> Iterator[ParsedItem]:
-        return read_json_lines(self.source, path, self.parse_line)
+    splittable = True
+
+    def read(self, path: Path, part: FilePart | None = None) -> Iterator[ParsedItem]:
+        return read_json_lines(self.source, path, self.parse_line, part)
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
         try:

@@ -26,7 +26,16 @@ from pathlib import Path
 
 from mediagateway.graph.model import ContentKind
 from mediagateway.ingest import normalise
-from mediagateway.ingest.connectors.base import Line, at, build, count_lines, read_lines, reason_of, rejected
+from mediagateway.ingest.connectors.base import (
+    FilePart,
+    Line,
+    at,
+    build,
+    count_lines,
+    read_lines,
+    reason_of,
+    rejected,
+)
 from mediagateway.ingest.records import ParsedItem, Signal, SourceInteraction, SourceTitle
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -95,6 +104,7 @@ def _guess_part(raw: str) -> str:
 
 class MovieLensConnector:
     name = "movielens"
+    splittable = False  # ratings need the titles read before them
 
     def __init__(self, source: str | None = None) -> None:
         self.source = source or self.name
@@ -108,7 +118,9 @@ class MovieLensConnector:
         parts = [("movies.csv", True), ("ratings.csv", True), ("u.item", False), ("u.data", False)]
         return sum(count_lines(directory / name, header) for name, header in parts if (directory / name).is_file())
 
-    def read(self, path: Path) -> Iterator[ParsedItem]:
+    def read(self, path: Path, part: FilePart | None = None) -> Iterator[ParsedItem]:
+        if part is not None:
+            raise ValueError("a MovieLens directory is read whole, not in parts")
         directory = Path(path)
         if (directory / "movies.csv").is_file():
             parts = ["links.csv", "tags.csv", "movies.csv", "ratings.csv"]
