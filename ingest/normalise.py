@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # --- Text ---------------------------------------------------------------------------------------------------------
@@ -144,6 +145,11 @@ _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 def person_name(raw: str) -> str:
     """A display name: clean text, and 'Hanks, Tom' turned to 'Tom Hanks' ('Davis, Jr.' stays a suffix)."""
+    return _person_name(raw) if isinstance(raw, str) else clean_text(raw)  # not text: clean_text says so
+
+
+@lru_cache(maxsize=65_536)  # a name comes back with each of its credits, and again when people are resolved
+def _person_name(raw: str) -> str:
     name = clean_text(raw, max_length=512)
     parts = [p.strip() for p in name.split(",")]
     if len(parts) != 2 or not all(parts):

@@ -234,6 +234,7 @@ class _Mention(NamedTuple):  # a tuple: a first load makes one for each of hundr
 class _Batch:
     known: dict[str, Known]
     graph_people_by_imdb: dict[str, list[GraphPerson]]
+    graph_is_empty: bool = False
     graph_titles: dict[str, GraphTitle] = field(default_factory=dict)
     title_ids: dict[str, str] = field(default_factory=dict)
     title_kinds: dict[str, str] = field(default_factory=dict)  # canonical id -> kind, for parents in this batch
@@ -253,9 +254,14 @@ class EntityResolver:
 
     # --- titles ---------------------------------------------------------------------------------------------------
 
-    async def resolve(self, titles: Sequence[SourceTitle]) -> Resolution:
+    async def resolve(self, titles: Sequence[SourceTitle], graph_is_empty: bool = False) -> Resolution:
+        """`graph_is_empty`: the caller knows there is nothing in the graph to resolve against, so nothing is
+        looked up there (a feed's first load)."""
         records = _latest(titles)
-        batch = _Batch(await self._known(_keys_to_look_up(records)), await self._people_by_imdb(records))
+        if graph_is_empty:
+            batch = _Batch({}, {}, graph_is_empty=True)
+        else:
+            batch = _Batch(await self._known(_keys_to_look_up(records)), await self._people_by_imdb(records))
         for kinds in _STAGES:
             await self._resolve_stage(batch, [r for r in records if r.kind in kinds])
         people = await self._resolve_people(batch)
@@ -290,6 +296,8 @@ class EntityResolver:
     async def _graph_candidates(
         self, batch: _Batch, records: Sequence[SourceTitle], parents: Mapping[str, str]
     ) -> list[GraphTitle]:
+        if batch.graph_is_empty:
+            return []
         kinds = {r.kind for r in records}
         first_stage = not kinds & set(PARENT_KIND)
         fresh = [r for r in records if batch.entity_of(r.key) is None]  # known records stay with their entity
@@ -464,7 +472,9 @@ class EntityResolver:
     async def _avoid_collisions(self, batch: _Batch, new: Sequence[_TitleCluster]) -> None:
         """A derived id already taken (by a graph title this cluster may not merge with) gets a hash suffix."""
         ids = sorted({c.id for c in new})
-        taken = {row["id"] for row in await self.store.read(Query.CONTENT_EXISTING_IDS, {"ids": ids})} if ids else set()
+        taken = set()
+        if ids and not batch.graph_is_empty:
+            taken = {row["id"] for row in await self.store.read(Query.CONTENT_EXISTING_IDS, {"ids": ids})}
         taken |= set(batch.title_kinds)
         for cluster in sorted(new, key=lambda c: c.records[0].key):
             if cluster.id in taken:
@@ -482,7 +492,8 @@ class EntityResolver:
         self._people_exact(batch, clusters, graph, mentions, people)
         self._people_by_title(batch, clusters, graph, mentions, people)
         self._people_by_coworker(clusters, mentions, people)
-        await self._people_by_graph_coworker(clusters, graph, mentions, people)
+        if not batch.graph_is_empty:
+            await self._people_by_graph_coworker(clusters, graph, mentions, people)
         people.finish(clusters)
         return people
 
