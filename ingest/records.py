@@ -11,6 +11,7 @@ line number for JSON Lines, row number for CSV, counting from 1), so provenance 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Protocol
 
@@ -38,7 +39,7 @@ class SourceModel(BaseModel):
     native_id: Id
     line: int = Field(ge=0)
 
-    @property
+    @cached_property  # asked for again and again while a record is resolved; the model is frozen
     def key(self) -> str:
         """`source:native_id`: the id of the `SourceRecord` node that keeps this record's provenance."""
         return f"{self.source}:{self.native_id}"

@@ -220,14 +220,11 @@ class _Mention(NamedTuple):  # a tuple: a first load makes one for each of hundr
     name: str
     key: str
     title_id: str
+    record_key: str | None  # the person's SourceRecord id, if the source gave the person an id
 
     @property
     def person_key(self) -> str:
         return f"{self.source}:{self.native_id or self.name}"
-
-    @property
-    def record_key(self) -> str | None:
-        return person_record_key(self.source, self.native_id) if self.native_id else None
 
 
 @dataclass
@@ -789,9 +786,11 @@ def _mentions(batch: _Batch) -> list[_Mention]:
     for cluster in batch.clusters:
         for record in cluster.records:
             for position, credit in enumerate(record.credits):
+                native_id = credit.native_person_id
                 mentions.append(_Mention(
-                    ref=f"{record.key}#{position}", source=record.source, native_id=credit.native_person_id,
+                    ref=f"{record.key}#{position}", source=record.source, native_id=native_id,
                     imdb_id=credit.imdb_id, name=credit.name, key=name_key(credit.name), title_id=cluster.id,
+                    record_key=person_record_key(record.source, native_id) if native_id else None,
                 ))
     return sorted(mentions, key=lambda m: m.ref)
 
