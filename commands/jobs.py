@@ -92,8 +92,8 @@ def _ingest_inline(location: str, format_name: str, source: str | None) -> None:
     with progress_bar() as bar:
         task = bar.add_task(f"ingest {format_name}", total=None)
 
-        def show(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
+        def show(done: int, total: int | None, step: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"ingest {format_name}: {step}")
 
         report = asyncio.run(run_ingest(Settings(), location, format_name, source, on_progress=show))
     console.print_json(json.dumps(report.as_dict()))

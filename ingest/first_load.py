@@ -37,23 +37,27 @@ from mediagateway.ingest.pipeline import (
 from mediagateway.ingest.records import ParsedItem, SourceOffer
 from mediagateway.ingest.resolve import Resolution
 
-ItemsRead = Callable[[int], None]
+StepProgress = Callable[[str, int], None]  # (step, items read)
 log = logging.getLogger(__name__)
 _READ_REPORT_EVERY = 10_000
 
 
 async def load_whole(
-    pipeline: IngestPipeline, items: Iterable[ParsedItem], chunk_size: int = 1_000, on_read: ItemsRead | None = None
+    pipeline: IngestPipeline, items: Iterable[ParsedItem], chunk_size: int = 1_000,
+    on_step: StepProgress = lambda step, read: None,
 ) -> IngestReport:
     """Load `items` into the empty graph of `pipeline`, which then takes the interactions chunk by chunk;
-    `on_read(count)` now and then while the items are read."""
+    `on_step(step, items read)` now and then while they are read ("reading"), then as resolving and writing
+    begin."""
     started = time.perf_counter()
     with _collector_paused():
-        read = _read_all(items, on_read)
+        read = _read_all(items, on_step)
         chunk = split_items(read)
         _log_step("read", len(read), "items", started)
+        on_step("resolving", len(read))
         resolution = await pipeline.resolver.resolve(chunk.titles, graph_is_empty=True)
         _log_step("resolved", len(chunk.titles), "titles", started)
+        on_step("writing", len(read))
         windows, not_written = windows_of(chunk.offers, _titles_of_offers(chunk.offers, resolution))
         parts = _parts(resolution, chunk.offers, [window for _, window in windows])
         _log_step("made", len(windows), "windows", started)
@@ -90,12 +94,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_all(items: Iterable[ParsedItem], on_read: ItemsRead | None) -> list[ParsedItem]:
+def _read_all(items: Iterable[ParsedItem], on_step: StepProgress) -> list[ParsedItem]:
     read: list[ParsedItem] = []
     for item in items:
         read.append(item)
-        if on_read is not None and len(read) % _READ_REPORT_EVERY == 0:
-            on_read(len(read))
+        if len(read) % _READ_REPORT_EVERY == 0:
+            on_step("reading", len(read))
     return read
 
 

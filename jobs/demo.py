@@ -30,7 +30,7 @@ async def load_demo(settings: Settings, embed: bool = True, on_progress: StagePr
         ("demo catalog", feeds.catalog, "canonical", CATALOG_FEED),
         ("demo aggregator feed", feeds.aggregator, "aggregator", AGGREGATOR_FEED),
     ):
-        def show(done: int, total: int | None, stage: str = stage) -> None:
+        def show(done: int, total: int | None, step: str, stage: str = stage) -> None:
             if on_progress is not None:
                 on_progress(stage, done, total)
 

@@ -47,14 +47,14 @@ CHECKPOINT = "checkpoint"
 log = logging.getLogger(__name__)
 
 
-ProgressCallback = Callable[[int, int | None], None]
+ProgressCallback = Callable[[int, int | None, str], None]  # items done, of a total if known, in a named step
 
 
 def ingest_feed(location: str, format_name: str, source: str | None = None, chunk_size: int = 1_000) -> dict[str, Any]:
     """RQ entry point (enqueue as `mediagateway.jobs.ingest.ingest_feed`): progress and resume point in job meta."""
 
-    def record_progress(done: int, total: int | None) -> None:
-        progress.report(done, total, "ingest")
+    def record_progress(done: int, total: int | None, step: str) -> None:
+        progress.report(done, total, step)
 
     def record_checkpoint(done: int) -> None:
         progress.remember(**{CHECKPOINT: done})
@@ -77,8 +77,9 @@ async def run_ingest(
     job_id: str | None = None,
     on_checkpoint: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest one feed in this process; `on_progress(done, total)` as items are done, `on_checkpoint(done)` once
-    the first `done` items are in the graph (where a retry resumes)."""
+    """Ingest one feed in this process; `on_progress(done, total, step)` as items are done (step "ingest", or the
+    first load's "reading", "resolving", "writing"), `on_checkpoint(done)` once the first `done` items are in the
+    graph (where a retry resumes)."""
     connector = connector_for(format_name, source)
     path = fetch(location, settings.data_dir / "downloads")
     total = connector.estimate_items(path)
@@ -86,9 +87,9 @@ async def run_ingest(
     connection = redis.Redis.from_url(runtime.redis_url)
     holder = job_id or uuid.uuid4().hex
 
-    def show(done: int) -> None:
+    def show(done: int, step: str = "ingest") -> None:
         if on_progress is not None:
-            on_progress(done, total)
+            on_progress(done, total, step)
 
     try:
         quarantine = Quarantine(connection, settings.graph_name)
@@ -99,7 +100,8 @@ async def run_ingest(
             if not skip and (total or 0) >= settings.ingest_first_load_min_items and await mark.applies(runtime.store):
                 try:
                     with mark:
-                        report = await load_whole(pipeline, read_in_parallel(connector, path), chunk_size, on_read=show)
+                        report = await load_whole(pipeline, read_in_parallel(connector, path), chunk_size,
+                                                  on_step=lambda step, done: show(done, step))
                     show(report.items)
                     return report
                 except InvalidInput as exc:  # the import left the graph empty; the chunks quarantine what it refused

@@ -457,8 +457,13 @@ async def test_a_first_load_joins_people_named_only_by_name_that_chunks_may_leav
 
 
 async def test_a_feed_loaded_whole_and_ingested_again_is_unchanged(graph: Settings, feeds: DemoFeeds) -> None:
-    report = await run_ingest(loaded_whole(graph), str(feeds.catalog), "canonical", CATALOG_FEED)
+    seen: list[tuple[int, int | None, str]] = []
+    report = await run_ingest(loaded_whole(graph), str(feeds.catalog), "canonical", CATALOG_FEED,
+                              on_progress=lambda done, total, step: seen.append((done, total, step)))
     once = await digest_and_counts(graph)
+    steps = list(dict.fromkeys(step for _, _, step in seen))
+    assert steps == ["ingest", "resolving", "writing"]  # then "ingest" again, done
+    assert seen[-1] == (2339, 2339, "ingest")
 
     again = await run_ingest(loaded_whole(graph), str(feeds.catalog), "canonical", CATALOG_FEED)
 
