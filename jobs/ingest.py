@@ -21,8 +21,9 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ async def run_ingest(
             mark = FirstLoadMark(connection, settings.graph_name, holder)
             if not skip and (total or 0) >= settings.ingest_first_load_min_items and await mark.applies(runtime.store):
                 try:
-                    with mark:
+                    with mark, lock.kept_while_busy():
                         report = await load_whole(pipeline, read_in_parallel(connector, path), chunk_size,
                                                   on_step=lambda step, done: show(done, step))
                     show(report.items)
@@ -164,6 +165,24 @@ class FeedLock:
 
     def refresh(self) -> None:
         self.lock.reacquire()
+
+    @contextlib.contextmanager
+    def kept_while_busy(self) -> Iterator[None]:
+        """The lock refreshed from a thread of its own while the block runs: a first load resolves for longer than
+        the lock lives (minutes at a million titles), and holds the event loop all that time."""
+        done = threading.Event()
+
+        def keep() -> None:
+            while not done.wait(self.TTL_S / 4):
+                self.refresh()
+
+        keeper = threading.Thread(target=keep, name="ingest-lock", daemon=True)
+        keeper.start()
+        try:
+            yield
+        finally:
+            done.set()
+            keeper.join()
 
     def __exit__(self, *_: object) -> None:
         with contextlib.suppress(LockError):

@@ -29,7 +29,7 @@ from mediagateway.ingest.demo import AGGREGATOR_FEED, CATALOG_FEED, DemoFeeds, w
 from mediagateway.ingest.generate import CatalogSpec
 from mediagateway.ingest.generated_feed import write_feed
 from mediagateway.ingest.quarantine import Quarantine
-from mediagateway.jobs.ingest import run_ingest
+from mediagateway.jobs.ingest import FeedLock, run_ingest
 from mediagateway.jobs.queue import INGEST_QUEUE, enqueue_ingest, job_view
 from mediagateway.settings import Settings
 
@@ -514,3 +514,18 @@ async def test_a_worker_killed_mid_first_load_leaves_after_retry_the_graph_of_a_
     assert left > 0 and view.result is not None and view.result["first_load"]
     assert not connection.exists(mark)
     assert await digest_and_counts(graph) == expected
+
+
+def test_the_feed_lock_is_kept_while_a_first_load_holds_the_event_loop(
+    graph: Settings, connection: redis.Redis
+) -> None:
+    class ShortLived(FeedLock):
+        TTL_S = 1
+
+    key = f"mg:{graph.graph_name}:lock:ingest"
+    with ShortLived(connection, graph.graph_name, "job-a") as lock:
+        with lock.kept_while_busy():
+            time.sleep(2.5)  # longer than the lock lives, with no chance to refresh it here
+            assert connection.get(key) == b"job-a"
+        time.sleep(1.5)
+        assert connection.get(key) is None  # no longer kept
