@@ -60,22 +60,33 @@ class FilePart:
 
 def file_parts(path: Path, weights: Sequence[float]) -> list[FilePart]:
     """A plain (not gzip) file cut into parts sized by `weights`, each cut just after a line break, so that every
-    line lies whole in one part; fewer parts if the file has too few lines."""
-    data = Path(path).read_bytes()
+    line lies whole in one part; fewer parts if the file has too few lines. Read as a stream: a feed may be larger
+    than memory."""
+    size = Path(path).stat().st_size
     cuts, total, reached = [0], sum(weights), 0.0
-    for weight in weights[:-1]:
-        reached += weight
-        cut = data.find(b"\n", max(cuts[-1], int(len(data) * reached / total)))
-        if cut < 0:
-            break
-        cuts.append(cut + 1)
-    cuts.append(len(data))
-    parts, lines_before = [], 0
-    for start, end in itertools.pairwise(cuts):
-        if end > start:
-            parts.append(FilePart(start, end, lines_before + 1))
-        lines_before += data.count(b"\n", start, end)
+    with Path(path).open("rb") as stream:
+        for weight in weights[:-1]:
+            reached += weight
+            stream.seek(max(cuts[-1], int(size * reached / total)))
+            _skip_rest_of_line(stream)
+            cuts.append(stream.tell())
+        cuts.append(size)
+        stream.seek(0)
+        parts, lines_before = [], 0
+        for start, end in itertools.pairwise(cuts):
+            if end > start:
+                parts.append(FilePart(start, end, lines_before + 1))
+            lines_before += _count_line_breaks(stream, end - start)
     return parts
+
+
+def _count_line_breaks(stream: BufferedIOBase, size: int) -> int:
+    """Line breaks in the next `size` bytes of `stream`, read a block at a time."""
+    count = 0
+    while size > 0 and (block := stream.read(min(size, 1 << 20))):
+        count += block.count(b"\n")
+        size -= len(block)
+    return count
 
 
 def read_lines(path: Path, encoding: str = "utf-8", part: FilePart | None = None) -> Iterator[Line]:
