@@ -36,7 +36,7 @@ from mediagateway.graph.connect import open_store
 from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.store import GraphStore
 from mediagateway.ingest.connectors import connector_for
-from mediagateway.ingest.first_load import load_whole
+from mediagateway.ingest.first_load import fits_in_memory, load_whole
 from mediagateway.ingest.parallel_read import read_in_parallel
 from mediagateway.ingest.pipeline import IngestPipeline, IngestReport
 from mediagateway.ingest.quarantine import Quarantine
@@ -98,7 +98,7 @@ async def run_ingest(
         with FeedLock(connection, settings.graph_name, holder) as lock:
             show(skip)
             mark = FirstLoadMark(connection, settings.graph_name, holder)
-            if not skip and (total or 0) >= settings.ingest_first_load_min_items and await mark.applies(runtime.store):
+            if await _loads_whole(settings, total, skip, mark, runtime.store):
                 try:
                     with mark, lock.kept_while_busy():
                         report = await load_whole(pipeline, read_in_parallel(connector, path), chunk_size,
@@ -118,6 +118,19 @@ async def run_ingest(
     finally:
         connection.close()
         await runtime.close()
+
+
+async def _loads_whole(
+    settings: Settings, total: int | None, skip: int, mark: FirstLoadMark, store: GraphStore
+) -> bool:
+    """Whether a feed is loaded whole: large enough, not a resumed chunked ingest, into an empty graph on FalkorDB,
+    and small enough for the memory available."""
+    if skip or total is None or total < settings.ingest_first_load_min_items or not await mark.applies(store):
+        return False
+    if not fits_in_memory(total):
+        log.warning("a first load of %d items would not fit in the memory available: ingesting chunk by chunk", total)
+        return False
+    return True
 
 
 class FirstLoadMark:

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import redis
 from rq import Queue
@@ -25,6 +26,7 @@ from rq import Queue
 from mediagateway.graph.connect import StoreRuntime, embedded_server, open_store
 from mediagateway.graph.errors import QueryFailed
 from mediagateway.graph.queries import Query
+from mediagateway.ingest import first_load
 from mediagateway.ingest.demo import AGGREGATOR_FEED, CATALOG_FEED, DemoFeeds, write_feeds
 from mediagateway.ingest.generate import CatalogSpec
 from mediagateway.ingest.generated_feed import write_feed
@@ -470,6 +472,16 @@ async def test_a_feed_loaded_whole_and_ingested_again_is_unchanged(graph: Settin
     assert report.first_load and not again.first_load  # the graph is no longer empty
     assert (again.titles, again.new_titles) == (report.titles, 0)
     assert await digest_and_counts(graph) == once
+
+
+async def test_a_feed_too_large_for_the_memory_free_is_ingested_chunk_by_chunk(
+    graph: Settings, feeds: DemoFeeds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(first_load, "BYTES_PER_ITEM", psutil.virtual_memory().total)  # a machine of the feed's size
+
+    report = await run_ingest(loaded_whole(graph), str(feeds.catalog), "canonical", CATALOG_FEED)
+
+    assert not report.first_load and (report.titles, report.new_titles) == (661, 661)
 
 
 @pytest.mark.slow
