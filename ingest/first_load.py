@@ -71,7 +71,7 @@ async def load_whole(
         report = IngestReport(items=read - len(chunk.interactions), titles=len(chunk.titles),
                               new_titles=len(resolution.new_titles), windows=len(windows), first_load=True)
         parts = _parts(resolution, chunk.offers, [window for _, window in windows])
-        del windows  # with the source records read, what the import no longer needs: memory
+        del windows  # the import needs only `parts`: the records read go now, not after it (memory)
         chunk.titles, chunk.offers = [], []
         _log_step("made", report.windows, "windows", started)
         summary = await pipeline.repository.import_catalog(parts)

@@ -183,15 +183,22 @@ async def test_two_feeds_at_once_give_the_graph_of_one_after_the_other(
     assert await digest_and_counts(graph) in orders.values()
 
 
+async def generated_feed_and_its_graph(
+    titles: int, tmp_path: Path, embedded_settings: Settings, graph: Settings
+) -> tuple[Path, tuple[str, dict[str, int]]]:
+    """A generated feed of `titles` titles, and the digest and counts of the graph a clean ingest of it builds."""
+    feed = tmp_path / "generated.jsonl"
+    write_feed(CatalogSpec(titles=titles, seed=11), feed)
+    async with own_graph(embedded_settings, f"{graph.graph_name}-clean") as (clean, _):
+        await run_ingest(clean, str(feed), "canonical", "generated")
+        return feed, await digest_and_counts(clean)
+
+
 @pytest.mark.slow
 async def test_a_worker_killed_mid_ingest_leaves_after_retry_the_graph_of_a_clean_run(
     graph: Settings, connection: redis.Redis, tmp_path: Path, embedded_settings: Settings
 ) -> None:
-    feed = tmp_path / "generated.jsonl"
-    write_feed(CatalogSpec(titles=2_000, seed=11), feed)
-    async with own_graph(embedded_settings, f"{graph.graph_name}-clean") as (clean, _):
-        await run_ingest(clean, str(feed), "canonical", "generated")
-        expected = await digest_and_counts(clean)
+    feed, expected = await generated_feed_and_its_graph(2_000, tmp_path, embedded_settings, graph)
 
     job = enqueue_ingest(connection, str(feed), "canonical", "generated")
     worker = start_worker(graph)
@@ -488,17 +495,13 @@ async def test_a_feed_too_large_for_the_memory_free_is_ingested_chunk_by_chunk(
 async def test_a_worker_killed_mid_first_load_leaves_after_retry_the_graph_of_a_clean_run(
     graph: Settings, connection: redis.Redis, tmp_path: Path, embedded_settings: Settings
 ) -> None:
-    feed = tmp_path / "generated.jsonl"
-    write_feed(CatalogSpec(titles=6_000, seed=11), feed)
-    async with own_graph(embedded_settings, f"{graph.graph_name}-clean") as (clean, _):
-        await run_ingest(clean, str(feed), "canonical", "generated")
-        expected = await digest_and_counts(clean)
-    whole = loaded_whole(graph)
-    runtime = await open_store(whole)
+    feed, expected = await generated_feed_and_its_graph(6_000, tmp_path, embedded_settings, graph)
+    runtime = await open_store(graph)
+    env = {**env_of(graph), "MG_INGEST_FIRST_LOAD_MIN_ITEMS": "0"}
 
     job = enqueue_ingest(connection, str(feed), "canonical", "generated")
-    worker = subprocess.Popen([CLI, "worker"], env={**env_of(whole), "MG_INGEST_FIRST_LOAD_MIN_ITEMS": "0"},
-                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([CLI, "worker"], env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     mark = f"mg:{graph.graph_name}:ingest:first-load".encode()
 
     async def nodes() -> int:
@@ -516,10 +519,9 @@ async def test_a_worker_killed_mid_first_load_leaves_after_retry_the_graph_of_a_
     left = await nodes()
     await runtime.close()
 
-    recovered = subprocess.run([CLI, "jobs", "recover"], env=env_of(whole), capture_output=True, text=True, timeout=60)
+    recovered = subprocess.run([CLI, "jobs", "recover"], env=env, capture_output=True, text=True, timeout=60)
     assert recovered.returncode == 0, recovered.stderr
-    subprocess.run([CLI, "worker", "--burst"], env={**env_of(whole), "MG_INGEST_FIRST_LOAD_MIN_ITEMS": "0"},
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run([CLI, "worker", "--burst"], env=env, check=True, capture_output=True, timeout=300)
 
     view = job_view(connection, job.id)
     assert view is not None and view.status == "finished", view
