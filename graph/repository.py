@@ -329,11 +329,7 @@ class GraphRepository:
         rows = await self.store.read(
             Query.CONTENT_BY_EXTERNAL_IDS, {"imdb_ids": sorted(set(imdb_ids)), "tmdb_ids": sorted(set(tmdb_ids))}
         )
-        found: dict[tuple[str, str], set[str]] = {}
-        for row in rows:
-            found.setdefault((row["scheme"], row["value"]), set()).add(row["id"])
-        # TMDb numbers films and shows apart, so one number can name a film and a show: then it names neither
-        return {key: ids.pop() for key, ids in found.items() if len(ids) == 1}
+        return ids_named_once(((row["scheme"], row["value"]), row["id"]) for row in rows)
 
     async def source_records(self, entity_id: str) -> list[SourceRecord]:
         rows = await self.store.read(Query.SOURCE_RECORDS_OF, {"id": entity_id})
@@ -375,6 +371,15 @@ class GraphRepository:
 
     async def similar_by_text(self, vector: Sequence[float], k: int = 10) -> list[VectorHit]:
         return await self.store.vector_search(VectorIndex.CONTENT_TEXT, vector, k)
+
+
+def ids_named_once(named: Iterable[tuple[tuple[str, str], str]]) -> dict[tuple[str, str], str]:
+    """(scheme, external id) -> the one title id it names, from (external id, title id) pairs. TMDb numbers films
+    and shows apart, so one number can name a film and a show: then it names neither."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for key, content_id in named:
+        found.setdefault(key, set()).add(content_id)
+    return {key: ids.pop() for key, ids in found.items() if len(ids) == 1}
 
 
 _WATCH_SIGNALS = (Signal.WATCH_COMPLETE, Signal.WATCH_START)

@@ -29,6 +29,7 @@ import psutil
 
 from mediagateway.graph.catalog_import import CatalogParts
 from mediagateway.graph.model import TaxonomyIn, WindowIn
+from mediagateway.graph.repository import ids_named_once
 from mediagateway.ingest import normalise, places
 from mediagateway.ingest.pipeline import (
     SOURCE_RECORD_FORMAT,
@@ -121,12 +122,10 @@ def _read_all(items: Iterable[ParsedItem], on_step: StepProgress) -> list[Parsed
 def _titles_of_offers(offers: Sequence[SourceOffer], resolution: Resolution) -> dict[str, str]:
     """offer.key -> canonical title id: by the feed's own title id, else by an IMDb or TMDb id that names exactly
     one of the feed's titles (as the chunked path finds them in the graph)."""
-    by_external: dict[tuple[str, str], set[str]] = {}
-    for content in resolution.contents:
-        if content.imdb_id:
-            by_external.setdefault(("imdb", content.imdb_id), set()).add(content.id)
-        if content.tmdb_id:
-            by_external.setdefault(("tmdb", str(content.tmdb_id)), set()).add(content.id)
+    by_external = ids_named_once(
+        ((scheme, str(value)), content.id) for content in resolution.contents
+        for scheme, value in (("imdb", content.imdb_id), ("tmdb", content.tmdb_id)) if value
+    )
     found: dict[str, str] = {}
     for offer in offers:
         if offer.title_native_id is not None and (
@@ -134,9 +133,8 @@ def _titles_of_offers(offers: Sequence[SourceOffer], resolution: Resolution) -> 
             found[offer.key] = content_id
             continue
         for scheme, value in (("imdb", offer.title_imdb_id), ("tmdb", offer.title_tmdb_id)):
-            ids = by_external.get((scheme, str(value))) if value else None
-            if ids and len(ids) == 1:
-                found[offer.key] = next(iter(ids))
+            if value and (content_id := by_external.get((scheme, str(value)))):
+                found[offer.key] = content_id
                 break
     return found
 

@@ -123,9 +123,14 @@ async def run_ingest(
 async def _loads_whole(
     settings: Settings, total: int | None, skip: int, mark: FirstLoadMark, store: GraphStore
 ) -> bool:
-    """Whether a feed is loaded whole: large enough, not a resumed chunked ingest, into an empty graph on FalkorDB,
-    and small enough for the memory available."""
-    if skip or total is None or total < settings.ingest_first_load_min_items or not await mark.applies(store):
+    """Whether a feed is loaded whole: large enough, not a resumed chunked ingest, into an empty graph on a store
+    that imports in bulk, and small enough for the memory available. What a first load of this job left when its
+    worker died is deleted first: that graph is to be loaded again."""
+    if skip or total is None or total < settings.ingest_first_load_min_items or not store.can_create_in_bulk:
+        return False
+    if mark.left_by_this_job():
+        await store.delete_all()
+    if await store.node_count():
         return False
     if not fits_in_memory(total):
         log.warning("a first load of %d items would not fit in the memory available: ingesting chunk by chunk", total)
@@ -141,14 +146,9 @@ class FirstLoadMark:
         self.key = f"mg:{graph_name}:ingest:first-load"
         self.holder = holder.encode()
 
-    async def applies(self, store: GraphStore) -> bool:
-        """Whether a first load can run: a store that imports in bulk, and a graph that is empty, or holds only
-        what a first load of this job left when its worker died (deleted here)."""
-        if not store.can_create_in_bulk:
-            return False
-        if self.connection.get(self.key) == self.holder:
-            await store.delete_all()
-        return await store.node_count() == 0
+    def left_by_this_job(self) -> bool:
+        """Whether a first load of this job was cut off (its mark is still there)."""
+        return bool(self.connection.get(self.key) == self.holder)
 
     def __enter__(self) -> FirstLoadMark:
         self.connection.set(self.key, self.holder)

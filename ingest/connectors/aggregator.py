@@ -146,6 +146,7 @@ class _Offer:
 
 class AggregatorConnector:
     name = "aggregator"
+    splittable = True  # a title and its offers a line
 
     def __init__(self, source: str | None = None, fetched_at: int | None = None) -> None:
         self.source = source or self.name
@@ -154,8 +155,6 @@ class AggregatorConnector:
     def estimate_items(self, path: Path) -> int | None:
         """Unknown before reading: a line holds a title and any number of offers."""
         return None
-
-    splittable = True
 
     def read(self, path: Path, part: FilePart | None = None) -> Iterator[ParsedItem]:
         return read_json_lines(self.source, path, self.parse_line, part)

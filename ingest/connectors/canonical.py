@@ -160,6 +160,7 @@ class CanonicalConnector:
     """Reads the canonical JSON Lines format; `source` names the feed the file came from."""
 
     name = "canonical"
+    splittable = True  # one record a line
 
     def __init__(self, source: str | None = None) -> None:
         self.source = source or self.name
@@ -167,8 +168,6 @@ class CanonicalConnector:
     def estimate_items(self, path: Path) -> int | None:
         """One item a line."""
         return count_lines(Path(path))
-
-    splittable = True
 
     def read(self, path: Path, part: FilePart | None = None) -> Iterator[ParsedItem]:
         return read_json_lines(self.source, path, self.parse_line, part)
