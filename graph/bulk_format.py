@@ -32,7 +32,7 @@ Props = dict[str, Any]
 _NO_PROPS: Props = {}
 
 
-def _value_bytes(value: Any) -> bytes:
+def encode_value(value: Any) -> bytes:
     """One property value, typed: string, integer, double, boolean, list (of these), or null."""
     if isinstance(value, str):
         return _STRING + value.encode() + _END
@@ -47,7 +47,7 @@ def _value_bytes(value: Any) -> bytes:
     if isinstance(value, float):
         return _DOUBLE + _float64(value)
     if isinstance(value, list | tuple):
-        return _ARRAY + _int64(len(value)) + b"".join(_value_bytes(item) for item in value)
+        return _ARRAY + _int64(len(value)) + b"".join(encode_value(item) for item in value)
     raise TypeError(f"a graph property cannot hold a {type(value).__name__}")
 
 
@@ -82,10 +82,10 @@ def _column_bytes(values: list[Any]) -> list[bytes]:
         for value in values:
             key = None if value is None else tuple(value)
             if key not in encoded:
-                encoded[key] = _value_bytes(value)
+                encoded[key] = encode_value(value)
             result.append(encoded[key])
         return result
-    return [_value_bytes(value) for value in values]
+    return [encode_value(value) for value in values]
 
 
 def _interleaved(columns: Sequence[list[bytes]]) -> bytes:
@@ -97,12 +97,34 @@ def _interleaved(columns: Sequence[list[bytes]]) -> bytes:
     return b"".join(out)
 
 
+def encode_rows(entities: Sequence[Props]) -> tuple[list[str], list[bytes]]:
+    """Every property name of the entities, and each entity's values for those names encoded as one row: a part
+    of a node blob made ahead of it (`BulkBuffer.encoded_node`)."""
+    keys = _keys(entities)
+    columns = [_column_bytes([props.get(key) for props in entities]) for key in keys]
+    return keys, [b"".join(row) for row in zip(*columns, strict=True)]
+
+
 def _node_blob(labels: str, nodes: Sequence[Props]) -> bytes:
     keys = _keys(nodes)
     if not keys:  # FalkorDB reads nodes until the blob ends: nodes without properties would take no bytes
         raise ValueError(f"nodes of {labels} need at least one property")
     columns = [_column_bytes([props.get(key) for props in nodes]) for key in keys]
     return _header(labels, keys) + _interleaved(columns)
+
+
+@dataclass(slots=True)
+class _Run:
+    """Nodes of one label set in a row: property maps, or rows encoded ahead under `keys`."""
+
+    labels: str
+    keys: tuple[str, ...] | None = None
+    nodes: list[Any] = field(default_factory=list)
+
+    def blob(self) -> bytes:
+        if self.keys is None:
+            return _node_blob(self.labels, self.nodes)
+        return _header(self.labels, self.keys) + b"".join(self.nodes)
 
 
 @dataclass(slots=True)
@@ -142,13 +164,20 @@ class BulkBuffer:
     next_node: int = 0
     size: int = 0  # entities buffered
     edges_taken: dict[str, int] = field(default_factory=dict)  # by type, over every command taken
-    _runs: list[tuple[str, list[Props]]] = field(default_factory=list, init=False)
+    _runs: list[_Run] = field(default_factory=list, init=False)
     _edges: dict[str, _Edges] = field(default_factory=dict, init=False)
 
     def node(self, labels: str, props: Props) -> int:
-        if not self._runs or self._runs[-1][0] != labels:
-            self._runs.append((labels, []))
-        self._runs[-1][1].append(props)
+        return self._add(labels, None, props)
+
+    def encoded_node(self, labels: str, keys: tuple[str, ...], row: bytes) -> int:
+        """A node whose values for `keys` are encoded already (`encode_rows`)."""
+        return self._add(labels, keys, row)
+
+    def _add(self, labels: str, keys: tuple[str, ...] | None, node: Props | bytes) -> int:
+        if not self._runs or self._runs[-1].labels != labels or self._runs[-1].keys != keys:
+            self._runs.append(_Run(labels, keys))
+        self._runs[-1].nodes.append(node)
         self.size += 1
         self.next_node += 1
         return self.next_node - 1
@@ -165,9 +194,9 @@ class BulkBuffer:
     def take(self) -> BulkCommand:
         """Everything buffered as one command, and an empty buffer."""
         command = BulkCommand(
-            nodes=sum(len(nodes) for _, nodes in self._runs),
+            nodes=sum(len(run.nodes) for run in self._runs),
             edges=sum(len(edges.sources) for edges in self._edges.values()),
-            node_blobs=[_node_blob(labels, nodes) for labels, nodes in self._runs],
+            node_blobs=[run.blob() for run in self._runs],
             edge_blobs=[edges.blob(kind) for kind, edges in self._edges.items()],
         )
         for kind, edges in self._edges.items():

@@ -44,10 +44,23 @@ _LABELS = {kind: f"Content:{label}" for kind, label in KIND_LABEL.items()}
 _PARENT_EDGE = {ContentKind.SEASON: "SEASON_OF", ContentKind.EPISODE: "EPISODE_OF"}
 
 
+@dataclass(frozen=True)
+class EncodedWindows:
+    """Windows checked and encoded ahead, a row each under `keys` (`bulk_format.encode_rows`; the window's id
+    first), with the ids of the title, platform and region each one joins. A first load has its windows made so by
+    a process of its own (`ingest/window_maker.py`). FalkorDB's bulk import takes them; the upserts do not."""
+
+    keys: tuple[str, ...]
+    rows: list[bytes]
+    content_ids: list[str]
+    platform_ids: list[str]
+    region_ids: list[str]
+
+
 @dataclass
 class CatalogParts:
     """A catalog to import, each part an iterable of batches (lists of records or of mappings). Parts are read in
-    this order, so that what a record refers to has been given before it."""
+    this order, so that what a record refers to has been given before it; windows encoded ahead come last."""
 
     platforms: Batches = ()
     regions: Batches = ()
@@ -57,6 +70,7 @@ class CatalogParts:
     contents: Batches = ()
     windows: Batches = ()
     source_records: Batches = ()
+    encoded_windows: Iterable[EncodedWindows] = ()
 
     def batches(self) -> Iterator[tuple[str, Batch]]:
         """Every batch in order, with where it is (`contents[3]`), validated: `InvalidInput` names the part, batch,
@@ -150,6 +164,11 @@ class CatalogGraph:
             if self._buffer.size >= self.command_entities:
                 yield self._buffer.take()
         _raise(self._link_parents())
+        for number, windows in enumerate(parts.encoded_windows):
+            for position in range(len(windows.rows)):
+                _raise(self._encoded_window(windows, position, f"encoded_windows[{number}][{position}]"))
+                if self._buffer.size >= self.command_entities:
+                    yield self._buffer.take()
         if self._buffer.size:
             yield self._buffer.take()
 
@@ -190,22 +209,43 @@ class CatalogGraph:
         return []
 
     def _window(self, window: WindowIn, where: str) -> list[FieldProblem]:
-        title = self._nodes["Content"].get(window.content_id)
-        platform = self._nodes["Platform"].get(window.platform_id)
-        region = self._nodes["Region"].get(window.region_id)
-        if title is None or platform is None or region is None:
-            return [FieldProblem(f"{where}.{name}", f"no {noun} {value!r}") for name, noun, value, node in (
-                ("content_id", "title", window.content_id, title),
-                ("platform_id", "platform", window.platform_id, platform),
-                ("region_id", "region", window.region_id, region)) if node is None]
+        ends, problems = self._window_ends(where, window.content_id, window.platform_id, window.region_id)
+        if ends is None:
+            return problems
         window_id = window.window_id
         problems = self._new_node("AvailabilityWindow", "AvailabilityWindow", window_id,
                                   {"id": window_id, **window.props(), "written_at": self.written_at}, where)
         if not problems:
-            node = self._nodes["AvailabilityWindow"][window_id]
-            self._buffer.edge("OF", node, title)
-            self._buffer.edge("ON", node, platform)
-            self._buffer.edge("IN", node, region)
+            self._window_edges(self._nodes["AvailabilityWindow"][window_id], ends)
+        return problems
+
+    def _window_ends(
+        self, where: str, content_id: str, platform_id: str, region_id: str
+    ) -> tuple[tuple[int, int, int] | None, list[FieldProblem]]:
+        """The node numbers of a window's title, platform and region, or what is missing."""
+        title = self._nodes["Content"].get(content_id)
+        platform = self._nodes["Platform"].get(platform_id)
+        region = self._nodes["Region"].get(region_id)
+        if title is not None and platform is not None and region is not None:
+            return (title, platform, region), []
+        return None, [FieldProblem(f"{where}.{name}", f"no {noun} {value!r}") for name, noun, value, node in (
+            ("content_id", "title", content_id, title),
+            ("platform_id", "platform", platform_id, platform),
+            ("region_id", "region", region_id, region)) if node is None]
+
+    def _window_edges(self, window: int, ends: tuple[int, int, int]) -> None:
+        title, platform, region = ends
+        self._buffer.edge("OF", window, title)
+        self._buffer.edge("ON", window, platform)
+        self._buffer.edge("IN", window, region)
+
+    def _encoded_window(self, windows: EncodedWindows, position: int, where: str) -> list[FieldProblem]:
+        ends, problems = self._window_ends(where, windows.content_ids[position], windows.platform_ids[position],
+                                           windows.region_ids[position])
+        if ends is not None:
+            self._node_counts["AvailabilityWindow"] += 1
+            self._window_edges(self._buffer.encoded_node("AvailabilityWindow", windows.keys, windows.rows[position]),
+                               ends)
         return problems
 
     def _source_record(self, record: SourceRecordIn, where: str) -> list[FieldProblem]:

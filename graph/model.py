@@ -257,6 +257,24 @@ class LicenseTerms(Record):
         """The license terms alone, as values a `WindowIn` takes."""
         return {name: getattr(self, name) for name in LicenseTerms.model_fields}
 
+    def inconsistency(self) -> str | None:
+        """What makes these terms impossible for a window, if anything: a `WindowIn` refuses them."""
+        if self.available_until is not None and self.available_until <= self.available_from:
+            return "available_until must be after available_from"
+        if self.pricing_model == PricingModel.TVOD and self.price is None:
+            return "a TVOD window needs a price"
+        if self.price is not None and self.currency is None:
+            return "a price needs a currency"
+        return None
+
+    def window_id_for(self, content_id: str) -> str:
+        """The id of the window of the title `content_id` under these terms: one per title, platform, region,
+        terms and quality, so that a feed that re-verifies an offer (new dates, a new price) updates its window
+        instead of adding one."""
+        terms = str(self.pricing_model) if self.transaction is None else f"{self.pricing_model}-{self.transaction}"
+        quality = "+".join(sorted(str(q) for q in self.quality)) or "any"
+        return "|".join((content_id, self.platform_id, self.region_id, terms, quality))
+
 
 class WindowIn(LicenseTerms):
     """An availability window: a title on a platform in a region for a time, under license terms."""
@@ -267,23 +285,14 @@ class WindowIn(LicenseTerms):
 
     @model_validator(mode="after")
     def _terms_are_consistent(self) -> WindowIn:
-        if self.available_until is not None and self.available_until <= self.available_from:
-            raise ValueError("available_until must be after available_from")
-        if self.pricing_model == PricingModel.TVOD and self.price is None:
-            raise ValueError("a TVOD window needs a price")
-        if self.price is not None and self.currency is None:
-            raise ValueError("a price needs a currency")
+        if problem := self.inconsistency():
+            raise ValueError(problem)
         return self
 
     @cached_property  # asked for several times a window by an import; the model is frozen
     def window_id(self) -> str:
-        """The given id, else one per title, platform, region, terms and quality: a feed that re-verifies an offer
-        (new dates, a new price) updates its window instead of adding one."""
-        if self.id:
-            return self.id
-        terms = str(self.pricing_model) if self.transaction is None else f"{self.pricing_model}-{self.transaction}"
-        quality = "+".join(sorted(str(q) for q in self.quality)) or "any"
-        return "|".join((self.content_id, self.platform_id, self.region_id, terms, quality))
+        """The given id, else the one its title and terms derive (`window_id_for`)."""
+        return self.id or self.window_id_for(self.content_id)
 
     def row(self) -> dict[str, Any]:
         return {

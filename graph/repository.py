@@ -234,6 +234,8 @@ class GraphRepository:
         return await self._import_by_upserts(parts)
 
     async def _import_by_upserts(self, parts: CatalogParts) -> ImportSummary:
+        if parts.encoded_windows:
+            raise ValueError("windows encoded ahead are for FalkorDB's bulk import, not the upserts")
         if nodes := await self.store.node_count():
             raise StoreNotEmpty(nodes)
         upserts = {"platforms": self.upsert_platforms, "regions": self.upsert_regions, "genres": self.upsert_genres,

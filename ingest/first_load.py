@@ -23,24 +23,26 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import psutil
 
-from mediagateway.graph.catalog_import import CatalogParts
-from mediagateway.graph.model import TaxonomyIn, WindowIn
-from mediagateway.graph.repository import ids_named_once
+from mediagateway.graph.catalog_import import CatalogParts, EncodedWindows
+from mediagateway.graph.model import TaxonomyIn
 from mediagateway.ingest import normalise, places
 from mediagateway.ingest.pipeline import (
     SOURCE_RECORD_FORMAT,
+    Chunk,
     IngestPipeline,
     IngestReport,
     rejected_record,
     split_items,
-    windows_of,
 )
-from mediagateway.ingest.records import ParsedItem, SourceOffer
+from mediagateway.ingest.records import Connector, ParsedItem
 from mediagateway.ingest.resolve import Resolution
+from mediagateway.ingest.window_maker import OffersRead, TitleIds, WindowMaker, window_maker
 
 StepProgress = Callable[[str, int], None]  # (step, items read)
 # Peak memory of a first load for each item of its feed: 4.4 GB for the 100,000-title generated feed (399,587 lines)
@@ -51,36 +53,41 @@ _READ_REPORT_EVERY = 10_000
 
 
 async def load_whole(
-    pipeline: IngestPipeline, items: Iterable[ParsedItem], chunk_size: int = 1_000,
+    pipeline: IngestPipeline, connector: Connector, path: Path, chunk_size: int = 1_000,
     on_step: StepProgress = lambda step, read: None,
 ) -> IngestReport:
-    """Load `items` into the empty graph of `pipeline`, which then takes the interactions chunk by chunk;
-    `on_step(step, items read)` now and then while they are read ("reading"), then as resolving and writing
+    """Load the feed at `path` into the empty graph of `pipeline`, which then takes the interactions chunk by
+    chunk; `on_step(step, items read)` now and then while they are read ("reading"), then as resolving and writing
     begin."""
     started = time.perf_counter()
-    with _collector_paused():
-        chunk = split_items(_read_all(items, on_step))
-        read = len(chunk.titles) + len(chunk.offers) + len(chunk.interactions) + len(chunk.rejected)
-        _log_step("read", read, "items", started)
-        on_step("resolving", read)
-        resolution = await pipeline.resolver.resolve(chunk.titles, graph_is_empty=True)
+    with _collector_paused(), window_maker(connector, path) as maker:
+        chunk = split_items(_read_all(maker.items(), on_step))
+        _log_step("read", len(chunk.titles), "titles", started)
+        resolution = await _resolved(pipeline, chunk, on_step)
+        offers = maker.offers_read()
+        if offers.others:  # lines taken for offers that were not (`is_offer_line`)
+            others = split_items(offers.others)
+            chunk = _merged(chunk, others)
+            if others.titles:
+                resolution = await _resolved(pipeline, chunk, on_step)
+        read = _count(chunk) + offers.offers
         _log_step("resolved", len(chunk.titles), "titles", started)
         on_step("writing", read)
-        windows, not_written = windows_of(chunk.offers, _titles_of_offers(chunk.offers, resolution))
-        not_written += [rejected_record(t, reason) for t in chunk.titles
-                        if (reason := resolution.unresolved.get(t.key))]
+        maker.send(TitleIds.of(resolution, await pipeline.repository.server_time()))
+        not_written = [rejected_record(t, reason) for t in chunk.titles if (reason := resolution.unresolved.get(t.key))]
         report = IngestReport(items=read - len(chunk.interactions), titles=len(chunk.titles),
-                              new_titles=len(resolution.new_titles), windows=len(windows), first_load=True)
-        parts = _parts(resolution, chunk.offers, [window for _, window in windows])
-        del windows  # the import needs only `parts`: the records read go now, not after it (memory)
-        chunk.titles, chunk.offers = [], []
-        _log_step("made", report.windows, "windows", started)
+                              new_titles=len(resolution.new_titles), first_load=True)
+        parts = _parts(resolution, offers, _windows_of(maker))
+        chunk.titles = []  # the import needs only `parts`: the records read go now, not after it (memory)
         summary = await pipeline.repository.import_catalog(parts)
         _log_step("imported", sum(summary.nodes.values()), "nodes", started)
+        made = maker.made()
+    report.windows = len(made.windows.rows)
     for start in range(0, len(chunk.interactions), chunk_size):
         report.add(await pipeline.ingest_chunk(chunk.interactions[start:start + chunk_size]))
     report.quarantined += pipeline.quarantine.add(chunk.rejected, pipeline.format_name, pipeline.job_id)
-    report.quarantined += pipeline.quarantine.add(not_written, SOURCE_RECORD_FORMAT, pipeline.job_id)
+    report.quarantined += pipeline.quarantine.add(made.not_written + not_written, SOURCE_RECORD_FORMAT,
+                                                  pipeline.job_id)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -119,36 +126,39 @@ def _read_all(items: Iterable[ParsedItem], on_step: StepProgress) -> list[Parsed
     return read
 
 
-def _titles_of_offers(offers: Sequence[SourceOffer], resolution: Resolution) -> dict[str, str]:
-    """offer.key -> canonical title id: by the feed's own title id, else by an IMDb or TMDb id that names exactly
-    one of the feed's titles (as the chunked path finds them in the graph)."""
-    by_external = ids_named_once(
-        ((scheme, str(value)), content.id) for content in resolution.contents
-        for scheme, value in (("imdb", content.imdb_id), ("tmdb", content.tmdb_id)) if value
-    )
-    found: dict[str, str] = {}
-    for offer in offers:
-        if offer.title_native_id is not None and (
-                content_id := resolution.title_ids.get(f"{offer.source}:{offer.title_native_id}")):
-            found[offer.key] = content_id
-            continue
-        for scheme, value in (("imdb", offer.title_imdb_id), ("tmdb", offer.title_tmdb_id)):
-            if value and (content_id := by_external.get((scheme, str(value)))):
-                found[offer.key] = content_id
-                break
-    return found
+async def _resolved(pipeline: IngestPipeline, chunk: Chunk, on_step: StepProgress) -> Resolution:
+    on_step("resolving", _count(chunk))
+    return await pipeline.resolver.resolve(chunk.titles, graph_is_empty=True)
 
 
-def _parts(resolution: Resolution, offers: Sequence[SourceOffer], windows: Sequence[WindowIn]) -> CatalogParts:
-    """The graph of the feed; a window given twice is written once, the last one read, as its upserts would."""
-    unique_windows = list({window.window_id: window for window in windows}.values())
+def _count(chunk: Chunk) -> int:
+    return len(chunk.titles) + len(chunk.offers) + len(chunk.interactions) + len(chunk.rejected)
+
+
+def _merged(chunk: Chunk, other: Chunk) -> Chunk:
+    """The items of two chunks of one file, in the order of the file."""
+    def by_line(items: list[Any]) -> list[Any]:
+        return sorted(items, key=lambda item: item.line)
+
+    return Chunk(titles=by_line(chunk.titles + other.titles), offers=by_line(chunk.offers + other.offers),
+                 interactions=by_line(chunk.interactions + other.interactions),
+                 rejected=by_line(chunk.rejected + other.rejected))
+
+
+def _windows_of(maker: WindowMaker) -> Iterator[EncodedWindows]:
+    """The maker's windows, asked for when the import reaches them: it builds everything else meanwhile."""
+    yield maker.made().windows
+
+
+def _parts(resolution: Resolution, offers: OffersRead, windows: Iterable[EncodedWindows]) -> CatalogParts:
+    """The graph of the feed."""
     return CatalogParts(
-        platforms=[[places.platform(p) for p in sorted({o.platform_id for o in offers})]],
-        regions=[[places.region(r) for r in sorted({o.region_id for o in offers})]],
+        platforms=[[places.platform(p) for p in sorted(offers.platform_ids)]],
+        regions=[[places.region(r) for r in sorted(offers.region_ids)]],
         genres=[[TaxonomyIn(id=k, name=v) for k, v in normalise.GENRES.items()]],
         moods=[[TaxonomyIn(id=k, name=v) for k, v in normalise.MOODS.items()]],
         people=[resolution.people],
         contents=[resolution.contents],
-        windows=[unique_windows],
         source_records=[resolution.source_records],
+        encoded_windows=windows,
     )

@@ -81,6 +81,7 @@ def split_items(items: Sequence[ParsedItem]) -> Chunk:
 
 SourceItem: TypeAlias = SourceTitle | SourceOffer | SourceInteraction
 SOURCE_RECORD_FORMAT = "source-record"
+NO_TITLE_FOR_OFFER = "no title for this offer: its title id is unknown here"
 _RECORD_TYPES: dict[str, type[SourceTitle] | type[SourceOffer] | type[SourceInteraction]] = {
     "title": SourceTitle, "offer": SourceOffer, "interaction": SourceInteraction,
 }
@@ -306,10 +307,10 @@ def windows_of(
     for offer in offers:
         content_id = found.get(offer.key)
         if content_id is None:
-            rejected.append(rejected_record(offer, "no title for this offer: its title id is unknown here"))
+            rejected.append(rejected_record(offer, NO_TITLE_FOR_OFFER))
             continue
         try:
-            windows.append((offer, _window(offer, content_id)))
+            windows.append((offer, window_for(offer, content_id)))
         except ValueError as exc:
             rejected.append(rejected_record(offer, str(exc)))
     return windows, rejected
@@ -320,7 +321,7 @@ def user_id(interaction: SourceInteraction) -> str:
     return f"user:{interaction.source}:{interaction.user_native_id}"
 
 
-def _window(offer: SourceOffer, content_id: str) -> WindowIn:
+def window_for(offer: SourceOffer, content_id: str) -> WindowIn:
     return WindowIn(content_id=content_id, trust_score=initial_trust(offer), **offer.terms())
 
 

@@ -37,7 +37,6 @@ from mediagateway.graph.errors import InvalidInput
 from mediagateway.graph.store import GraphStore
 from mediagateway.ingest.connectors import connector_for
 from mediagateway.ingest.first_load import fits_in_memory, load_whole
-from mediagateway.ingest.parallel_read import read_in_parallel
 from mediagateway.ingest.pipeline import IngestPipeline, IngestReport
 from mediagateway.ingest.quarantine import Quarantine
 from mediagateway.ingest.resolve import EntityResolver
@@ -101,7 +100,7 @@ async def run_ingest(
             if await _loads_whole(settings, total, skip, mark, runtime.store):
                 try:
                     with mark, lock.kept_while_busy():
-                        report = await load_whole(pipeline, read_in_parallel(connector, path), chunk_size,
+                        report = await load_whole(pipeline, connector, path, chunk_size,
                                                   on_step=lambda step, done: show(done, step))
                     show(report.items)
                     return report

@@ -101,6 +101,33 @@ def test_a_file_read_in_parts_gives_every_line_once_numbered_as_read_whole(tmp_p
     assert found == list(read_lines(path))
 
 
+def test_lines_kept_by_a_test_of_their_bytes_keep_their_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"a 1\nb 2\n" + b"a" * (MAX_LINE_BYTES + 10) + b"\n" + b"b" * (MAX_LINE_BYTES + 10) + b"\nb 5")
+
+    kept = list(read_lines(path, keep=lambda raw: raw.startswith(b"b")))
+    passed_over = list(read_lines(path, keep=lambda raw: raw.startswith(b"a")))
+
+    assert [(line.number, line.text[:3], line.problem is None) for line in kept] == [
+        (2, "b 2", True), (4, "bbb", False), (5, "b 5", True)]
+    assert sorted(kept + passed_over, key=lambda line: line.number) == list(read_lines(path))
+
+
+def test_canonical_offer_lines_are_told_apart_by_their_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    write_feed(CatalogSpec(titles=30, seed=5), path)
+    connector = CanonicalConnector(source="feed-a")
+
+    offers = list(connector.read(path, keep=CanonicalConnector.offer_lines))
+    others = list(connector.read(path, keep=lambda raw: not CanonicalConnector.offer_lines(raw)))
+
+    assert offers and all(isinstance(item, SourceOffer) for item in offers)
+    assert others and not any(isinstance(item, SourceOffer) for item in others)
+    assert sorted(offers + others, key=lambda item: item.line) == list(connector.read(path))
+    assert CanonicalConnector.offer_lines(b'{"id": "o", "type" :  "offer"}')
+    assert not CanonicalConnector.offer_lines(b'{"type": "title", "synopsis": "a \\"type\\": \\"offer\\""}')
+
+
 def test_a_feed_read_by_several_processes_gives_what_one_reads(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     lines = write_feed(CatalogSpec(titles=60, seed=4), path)

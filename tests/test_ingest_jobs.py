@@ -7,6 +7,7 @@ their digest: every node and edge with its properties.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import os
 import signal
@@ -356,7 +357,9 @@ def loaded_whole(settings: Settings) -> Settings:
 def mixed_feed(path: Path) -> Path:
     """A feed with a bit of everything a first load meets: a show with a season and an episode, one film under two
     ids of the feed (kept apart: a feed lists a film once), offers by feed id and by IMDb id, one window offered
-    twice, an interaction, and records that cannot be read or written."""
+    twice, an interaction, records that cannot be read or written, and two lines that look like what they are not:
+    a title that says `"type": "offer"` before saying `"type": "title"`, and an offer whose `type` is spelled with
+    an escape (a first load has offer lines read by a process of their own, told apart by their bytes)."""
     title = {"type": "title", "kind": "movie", "year": 1995}
     lines: list[dict[str, object] | str] = [
         {**title, "id": "heat", "title": "Heat", "external_ids": {"imdb": "tt0113277"},
@@ -384,6 +387,10 @@ def mixed_feed(path: Path) -> Path:
          "at": "2024-05-01T20:00:00Z"},
         {"type": "interaction", "user_id": "u1", "title_id": "nowhere", "signal": "rating", "rating": 1,
          "at": "2024-05-01T20:00:00Z"},
+    ]
+    lines += [
+        '{"type": "offer", "type": "title", "id": "odd", "kind": "movie", "title": "Odd One", "year": 2001}',
+        json.dumps({**offer, "id": "o6", "title_id": "odd"}).replace('"type"', '"\\u0074ype"'),
     ]
     path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n")
     return path
@@ -419,7 +426,10 @@ async def test_a_first_load_builds_the_graph_and_quarantine_the_chunks_build(
     embedded_settings: Settings, connection: redis.Redis, tmp_path: Path
 ) -> None:
     write_feed(CatalogSpec(titles=600, seed=3), tmp_path / "generated.jsonl")
-    for feed in ((str(mixed_feed(tmp_path / "mixed.jsonl")), "canonical", "feed-a"),
+    mixed = mixed_feed(tmp_path / "mixed.jsonl")
+    compressed = tmp_path / "mixed.jsonl.gz"  # read in one piece: its offers are made windows by the loading process
+    compressed.write_bytes(gzip.compress(mixed.read_bytes()))
+    for feed in ((str(mixed), "canonical", "feed-a"), (str(compressed), "canonical", "feed-a"),
                  (str(tmp_path / "generated.jsonl"), "canonical", "generated")):
         results = await ingest_both_ways(embedded_settings, connection, [feed])
 
@@ -428,7 +438,7 @@ async def test_a_first_load_builds_the_graph_and_quarantine_the_chunks_build(
                                                                   chunks[2])
         labels = Counter(label for node in nodes for label in node["labels"])
         if feed[2] == "feed-a":
-            assert (labels["Content"], labels["AvailabilityWindow"], labels["User"]) == (5, 3, 1)
+            assert (labels["Content"], labels["AvailabilityWindow"], labels["User"]) == (6, 4, 1)
             assert [line for line, _ in entries] == [6, 7, 8, 13, 15]
             assert entries[0][1] == "its show feed-a:lost is not known"
         else:

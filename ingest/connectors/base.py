@@ -89,21 +89,33 @@ def _count_line_breaks(stream: BufferedIOBase, size: int) -> int:
     return count
 
 
-def read_lines(path: Path, encoding: str = "utf-8", part: FilePart | None = None) -> Iterator[Line]:
+LineTest = Callable[[bytes], bool]
+
+
+def read_lines(
+    path: Path, encoding: str = "utf-8", part: FilePart | None = None, keep: LineTest | None = None
+) -> Iterator[Line]:
     """Each line of a text file (gzip if it ends in .gz), numbered from 1, without its line break; with `part`,
-    the lines of that part of a plain file.
+    the lines of that part of a plain file; with `keep`, only the lines whose bytes it keeps (numbered all the
+    same).
 
     A line that cannot be decoded or is longer than MAX_LINE_BYTES comes with a `problem` instead of stopping the
     read; an over-long line is never held in memory whole."""
     with _open(path) as stream:
-        number, end = 0, None
+        number, position, end = 0, 0, None
         if part is not None:
             stream.seek(part.start)
-            number, end = part.first_line - 1, part.end
-        while (end is None or stream.tell() < end) and (data := stream.readline(MAX_LINE_BYTES + 1)):
+            number, position, end = part.first_line - 1, part.start, part.end
+        while (end is None or position < end) and (data := stream.readline(MAX_LINE_BYTES + 1)):
             number += 1
-            if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
-                size = len(data) + _skip_rest_of_line(stream)
+            position += len(data)  # counted: asking the stream (`tell`) is a system call a line
+            long = len(data) > MAX_LINE_BYTES and not data.endswith(b"\n")
+            rest = _skip_rest_of_line(stream) if long else 0
+            position += rest
+            if keep is not None and not keep(data):
+                continue
+            if long:
+                size = len(data) + rest
                 kept = data[:_KEPT_OF_LONG_LINE].decode(encoding, "replace")
                 yield Line(number, kept, f"line is {size:,} bytes long, over the limit of {MAX_LINE_BYTES:,}")
                 continue
@@ -166,11 +178,12 @@ def count_lines(path: Path, header: bool = False) -> int:
 
 
 def read_json_lines(
-    source: str, path: Path, parse_line: Callable[[str, int], list[Any]], part: FilePart | None = None
+    source: str, path: Path, parse_line: Callable[[str, int], list[Any]], part: FilePart | None = None,
+    keep: LineTest | None = None,
 ) -> Iterator[Any]:
-    """What a JSON Lines connector yields: each non-blank line (of `part`) parsed, or rejected when it cannot be
-    read."""
-    for line in read_lines(Path(path), part=part):
+    """What a JSON Lines connector yields: each non-blank line (of `part`, that `keep` keeps) parsed, or rejected
+    when it cannot be read."""
+    for line in read_lines(Path(path), part=part, keep=keep):
         if line.problem:
             yield rejected(source, line.number, line.text, line.problem)
         elif line.text.strip():

@@ -7,6 +7,7 @@ instants) and built into a source record, whose model checks it once more.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from mediagateway.ingest import normalise
 from mediagateway.ingest.connectors.base import (
     MAX_LINE_BYTES,
     FilePart,
+    LineTest,
     at,
     count_lines,
     path_of,
@@ -118,6 +120,15 @@ def check_schema(record: object) -> None:
         raise ValueError(f"{where}: {message}" if where else message)
 
 
+_OFFER_TYPE = re.compile(rb'"type"\s*:\s*"offer"')
+
+
+def is_offer_line(raw: bytes) -> bool:
+    """Whether a line holds an offer, told from its bytes without parsing them. Where a line of another kind says
+    `"type": "offer"` elsewhere, its reader finds out when it parses it (`ingest/window_maker.py`)."""
+    return _OFFER_TYPE.search(raw) is not None
+
+
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not allowed (JSON has no NaN or Infinity)")
 
@@ -161,6 +172,7 @@ class CanonicalConnector:
 
     name = "canonical"
     splittable = True  # one record a line
+    offer_lines: LineTest = staticmethod(is_offer_line)
 
     def __init__(self, source: str | None = None) -> None:
         self.source = source or self.name
@@ -169,8 +181,8 @@ class CanonicalConnector:
         """One item a line."""
         return count_lines(Path(path))
 
-    def read(self, path: Path, part: FilePart | None = None) -> Iterator[ParsedItem]:
-        return read_json_lines(self.source, path, self.parse_line, part)
+    def read(self, path: Path, part: FilePart | None = None, keep: LineTest | None = None) -> Iterator[ParsedItem]:
+        return read_json_lines(self.source, path, self.parse_line, part, keep)
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
         try:

@@ -29,6 +29,7 @@ from mediagateway.ingest import normalise
 from mediagateway.ingest.connectors.base import (
     FilePart,
     Line,
+    LineTest,
     at,
     build,
     count_lines,
@@ -105,6 +106,7 @@ def _guess_part(raw: str) -> str:
 class MovieLensConnector:
     name = "movielens"
     splittable = False  # ratings need the titles read before them
+    offer_lines = None  # no offers
 
     def __init__(self, source: str | None = None) -> None:
         self.source = source or self.name
@@ -118,8 +120,8 @@ class MovieLensConnector:
         parts = [("movies.csv", True), ("ratings.csv", True), ("u.item", False), ("u.data", False)]
         return sum(count_lines(directory / name, header) for name, header in parts if (directory / name).is_file())
 
-    def read(self, path: Path, part: FilePart | None = None) -> Iterator[ParsedItem]:
-        if part is not None:
+    def read(self, path: Path, part: FilePart | None = None, keep: LineTest | None = None) -> Iterator[ParsedItem]:
+        if part is not None or keep is not None:
             raise ValueError("a MovieLens directory is read whole, not in parts")
         directory = Path(path)
         if (directory / "movies.csv").is_file():
