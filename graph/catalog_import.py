@@ -14,10 +14,11 @@ upserts create them, with their id (genres, moods) or the credit's name (people)
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mediagateway.graph.bulk_format import BulkBuffer, BulkCommand, Props
 from mediagateway.graph.errors import FieldProblem, InvalidInput
@@ -39,16 +40,26 @@ from mediagateway.graph.model import (
 )
 
 Batches = Iterable[Sequence[Any]]
-COMMAND_ENTITIES = 200_000  # nodes and edges a GRAPH.BULK command carries at most: about 40 MB
+# Nodes and edges a GRAPH.BULK command carries at most: about 10 MB. Small commands keep the server busy from the
+# start, while the rest are made (`FalkorDBStore.create_in_bulk`).
+COMMAND_ENTITIES = 50_000
 _LABELS = {kind: f"Content:{label}" for kind, label in KIND_LABEL.items()}
 _PARENT_EDGE = {ContentKind.SEASON: "SEASON_OF", ContentKind.EPISODE: "EPISODE_OF"}
+
+
+class EncodedWindow(NamedTuple):
+    keys: tuple[str, ...]
+    row: bytes
+    content_id: str
+    platform_id: str
+    region_id: str
 
 
 @dataclass(frozen=True)
 class EncodedWindows:
     """Windows checked and encoded ahead, a row each under `keys` (`bulk_format.encode_rows`; the window's id
     first), with the ids of the title, platform and region each one joins. A first load has its windows made so by
-    a process of its own (`ingest/window_maker.py`). FalkorDB's bulk import takes them; the upserts do not."""
+    a process of their own (`ingest/window_maker.py`). FalkorDB's bulk import takes them; the upserts do not."""
 
     keys: tuple[str, ...]
     rows: list[bytes]
@@ -56,11 +67,15 @@ class EncodedWindows:
     platform_ids: list[str]
     region_ids: list[str]
 
+    def __iter__(self) -> Iterator[EncodedWindow]:
+        return map(EncodedWindow, itertools.repeat(self.keys), self.rows, self.content_ids, self.platform_ids,
+                   self.region_ids)
+
 
 @dataclass
 class CatalogParts:
     """A catalog to import, each part an iterable of batches (lists of records or of mappings). Parts are read in
-    this order, so that what a record refers to has been given before it; windows encoded ahead come last."""
+    this order, so that what a record refers to has been given before it."""
 
     platforms: Batches = ()
     regions: Batches = ()
@@ -69,8 +84,8 @@ class CatalogParts:
     people: Batches = ()
     contents: Batches = ()
     windows: Batches = ()
-    source_records: Batches = ()
     encoded_windows: Iterable[EncodedWindows] = ()
+    source_records: Batches = ()
 
     def batches(self) -> Iterator[tuple[str, Batch]]:
         """Every batch in order, with where it is (`contents[3]`), validated: `InvalidInput` names the part, batch,
@@ -79,7 +94,7 @@ class CatalogParts:
             for number, batch in enumerate(getattr(self, part)):
                 where = f"{part}[{number}]"
                 try:
-                    yield where, Batch(part, validate_batch(model, batch))
+                    yield where, Batch(part, validate_batch(model, batch) if model else list(batch))
                 except InvalidInput as exc:
                     raise located(where, exc.problems) from None
 
@@ -100,10 +115,10 @@ class Batch:
         return problems
 
 
-_PART_MODELS: dict[str, type[Any]] = {
+_PART_MODELS: dict[str, type[Any] | None] = {
     "platforms": PlatformIn, "regions": RegionIn, "genres": TaxonomyIn, "moods": TaxonomyIn, "people": PersonIn,
-    "contents": ContentIn, "windows": WindowIn, "source_records": SourceRecordIn,
-}
+    "contents": ContentIn, "windows": WindowIn, "encoded_windows": None, "source_records": SourceRecordIn,
+}  # None: checked by their maker
 
 
 def located(where: str, problems: Sequence[FieldProblem]) -> InvalidInput:
@@ -153,22 +168,18 @@ class CatalogGraph:
         adders: dict[str, Callable[[Any, str], list[FieldProblem]]] = {
             "platforms": self._simple("Platform"), "regions": self._simple("Region"), "genres": self._simple("Genre"),
             "moods": self._simple("Mood"), "people": self._simple("Person"), "contents": self._content,
-            "windows": self._window, "source_records": self._source_record,
+            "windows": self._window, "encoded_windows": self._encoded_window, "source_records": self._source_record,
         }
         for where, batch in parts.batches():
             add = adders[batch.part]
             problems: list[FieldProblem] = []
             for position, record in enumerate(batch.records):
                 problems += add(record, f"{where}[{position}]")
-            _raise(problems)
-            if self._buffer.size >= self.command_entities:
-                yield self._buffer.take()
-        _raise(self._link_parents())
-        for number, windows in enumerate(parts.encoded_windows):
-            for position in range(len(windows.rows)):
-                _raise(self._encoded_window(windows, position, f"encoded_windows[{number}][{position}]"))
                 if self._buffer.size >= self.command_entities:
+                    _raise(problems)
                     yield self._buffer.take()
+            _raise(problems)
+        _raise(self._link_parents())
         if self._buffer.size:
             yield self._buffer.take()
 
@@ -239,13 +250,11 @@ class CatalogGraph:
         self._buffer.edge("ON", window, platform)
         self._buffer.edge("IN", window, region)
 
-    def _encoded_window(self, windows: EncodedWindows, position: int, where: str) -> list[FieldProblem]:
-        ends, problems = self._window_ends(where, windows.content_ids[position], windows.platform_ids[position],
-                                           windows.region_ids[position])
+    def _encoded_window(self, window: EncodedWindow, where: str) -> list[FieldProblem]:
+        ends, problems = self._window_ends(where, window.content_id, window.platform_id, window.region_id)
         if ends is not None:
             self._node_counts["AvailabilityWindow"] += 1
-            self._window_edges(self._buffer.encoded_node("AvailabilityWindow", windows.keys, windows.rows[position]),
-                               ends)
+            self._window_edges(self._buffer.encoded_node("AvailabilityWindow", window.keys, window.row), ends)
         return problems
 
     def _source_record(self, record: SourceRecordIn, where: str) -> list[FieldProblem]:

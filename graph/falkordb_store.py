@@ -36,6 +36,7 @@ from mediagateway.graph.store import GraphStore, Params, Row, SchemaParams
 
 _ALREADY_THERE = ("already indexed", "already exists", "constraint already")
 SCHEMA_BUILD_TIMEOUT_S = 600  # how long an import waits for the indexes built over its nodes
+MADE_AHEAD = 16  # bulk commands an import makes before the server has taken them: about 150 MB at most
 
 
 def check_params(value: Any, path: str = "params") -> None:
@@ -308,25 +309,33 @@ class FalkorDBStore(GraphStore):
             await asyncio.sleep(0.1)
 
     async def _send_while_making(self, commands: Iterator[BulkCommand]) -> None:
-        """Each command is made in a worker thread while the server builds the graph from the one before, so the
-        two halves of the work overlap instead of waiting for each other."""
-        sending: asyncio.Task[None] | None = None
-        nodes = 0  # created by the commands sent so far
+        """Commands are made in a worker thread while the server builds the graph from those made before, so the
+        two halves of the work overlap instead of waiting for each other. The maker runs up to `MADE_AHEAD`
+        commands ahead: some parts are quick to make and slow to build (windows encoded ahead), others the reverse
+        (titles), and the server works through the first while the next are made."""
+        made: asyncio.Queue[BulkCommand | BaseException | None] = asyncio.Queue(MADE_AHEAD)
+
+        async def make() -> None:
+            try:
+                while (command := await asyncio.to_thread(next, commands, None)) is not None:
+                    await made.put(command)
+                await made.put(None)
+            except Exception as exc:  # the sender raises it, in order, after the commands made before it
+                await made.put(exc)
+
+        making = asyncio.create_task(make())
+        nodes, sent = 0, 0  # nodes created by the commands sent so far, and those commands
         try:
-            while (command := await asyncio.to_thread(next, commands, None)) is not None:
-                if sending is not None:
-                    await sending
-                sending = asyncio.create_task(self._bulk(command, nodes, begin=sending is None))
-                nodes += command.nodes
-            if sending is not None:
-                await sending
-                await self._check_nodes(nodes)
-        except BaseException:
-            if sending is not None:
-                await asyncio.wait([sending])  # the server finishes the command it has before the graph goes
-                if not sending.cancelled() and (failure := sending.exception()) is not None:
-                    raise failure from None  # it failed first: making the next command may have failed because of it
-            raise
+            while (command := await made.get()) is not None:
+                if isinstance(command, BaseException):
+                    raise command
+                await self._bulk(command, nodes, begin=sent == 0)
+                nodes, sent = nodes + command.nodes, sent + 1
+            await self._check_nodes(nodes)
+        finally:
+            making.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await making
 
     async def _bulk(self, command: BulkCommand, nodes_before: int, *, begin: bool) -> None:
         if not begin:

@@ -30,7 +30,7 @@ _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f]")  # below 32, except tab
 
 
 def _no_control_characters(value: str) -> str:
-    if _CONTROL_CHARACTER.search(value):
+    if not value.isprintable() and _CONTROL_CHARACTER.search(value):  # most text is printable: one quick test
         raise ValueError("contains a control character (NUL or similar)")
     return value
 

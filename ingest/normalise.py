@@ -330,9 +330,14 @@ _MOOD_LOOKUP: dict[str, tuple[str, ...]] = {
 MAX_TERMS = 50
 
 
+@lru_cache(maxsize=4_096)  # a feed names the same few genres and moods again and again
+def _term_key(term: str) -> str:
+    return _fold(term)
+
+
 def genre_ids(name: str) -> tuple[str, ...]:
     """The genre ids a source's genre name stands for: () for a known non-genre (IMAX); unknown names raise."""
-    found = _GENRE_LOOKUP.get(_fold(clean_text(name, max_length=200)))
+    found = _GENRE_LOOKUP.get(_term_key(clean_text(name, max_length=200)))
     if found is None:
         raise ValueError(f"unknown genre {preview(name)}")
     return found
@@ -340,7 +345,7 @@ def genre_ids(name: str) -> tuple[str, ...]:
 
 def mood_ids(tag: str) -> tuple[str, ...]:
     """The mood ids a tag names, or () when it names none (most tags are not moods)."""
-    return _MOOD_LOOKUP.get(_fold(clean_text(tag, max_length=500)), ())
+    return _MOOD_LOOKUP.get(_term_key(clean_text(tag, max_length=500)), ())
 
 
 def genres_of(names: Iterable[str]) -> list[str]:

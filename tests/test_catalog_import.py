@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from mediagateway.graph.catalog_import import CatalogParts
+from mediagateway.graph.bulk_format import encode_rows
+from mediagateway.graph.catalog_import import CatalogParts, EncodedWindows
 from mediagateway.graph.connect import embedded_server, open_store
 from mediagateway.graph.errors import InvalidInput, QueryFailed, StoreNotEmpty
-from mediagateway.graph.model import UNIQUE_KEYS
+from mediagateway.graph.model import UNIQUE_KEYS, WindowIn, validate_batch
 from mediagateway.graph.queries import Query
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.ingest.generate import Catalog, CatalogSpec
@@ -112,6 +113,44 @@ async def test_an_import_builds_the_graph_the_upserts_build(repo: GraphRepositor
     assert [g.id for g in amelie.genres] == ["comedy", "romance"]
     assert [(r.id, r.match_rule) for r in await repo.source_records("title:heat")] == [
         ("feed-a:heat-1995", "new"), ("feed-b:77", "title+year 1.00 ~ feed-a:heat-1995")]
+
+
+def encoded(windows: list[WindowIn]) -> EncodedWindows:
+    """Windows encoded ahead, as a first load's window maker sends them (`ingest/window_maker.py`)."""
+    keys, rows = encode_rows([{"id": w.window_id, **w.props(), "written_at": catalog.NOW_MS} for w in windows])
+    return EncodedWindows(tuple(keys), rows, [w.content_id for w in windows], [w.platform_id for w in windows],
+                          [w.region_id for w in windows])
+
+
+async def test_windows_encoded_ahead_are_imported_as_the_windows_they_encode(repo: GraphRepository) -> None:
+    await repo.import_catalog(parts(), command_entities=SMALL_COMMANDS)
+    imported = await repo.digest()
+    await repo.store.delete_all()
+    given = parts()
+    windows = validate_batch(WindowIn, [window for batch in given.windows for window in batch])
+    given.windows, given.encoded_windows = [], [encoded(windows[:50]), encoded(windows[50:])]
+    if not repo.store.can_create_in_bulk:
+        with pytest.raises(ValueError, match="windows encoded ahead are for FalkorDB's bulk import"):
+            await repo.import_catalog(given)
+        return
+
+    summary = await repo.import_catalog(given, command_entities=SMALL_COMMANDS)
+
+    assert await repo.digest() == imported
+    assert summary.nodes["AvailabilityWindow"] == len(windows) and summary.edges["OF"] == len(windows)
+
+
+async def test_a_window_encoded_ahead_for_a_title_the_import_lacks_stops_it(repo: GraphRepository) -> None:
+    if not repo.store.can_create_in_bulk:
+        pytest.skip("windows encoded ahead are for FalkorDB's bulk import")
+    given = parts()
+    window = WindowIn(**{**catalog.WINDOWS[0], "content_id": "title:nowhere"})
+    given.encoded_windows = [encoded([window])]
+
+    with pytest.raises(InvalidInput, match=r"encoded_windows\[0\]\[0\]\.content_id: no title 'title:nowhere'"):
+        await repo.import_catalog(given, command_entities=SMALL_COMMANDS)
+
+    assert await repo.store.node_count() == 0
 
 
 async def test_an_imported_graph_is_read_searched_and_updated_like_any_other(repo: GraphRepository) -> None:
