@@ -90,8 +90,8 @@ class MadeWindows:
 
 @dataclass
 class CheckedOffers:
-    """Offers checked as windows of a title still unknown: each one's window and its properties encoded (but for
-    the id, the title id and the write stamp), or why it makes none."""
+    """Offers checked as windows of a title still unknown: for each, the window's properties encoded (but for the
+    id, the title id and the write stamp), or why it makes none."""
 
     offers: list[SourceOffer]
     rows: list[bytes | None]
