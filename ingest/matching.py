@@ -336,6 +336,9 @@ def scored_pairs(profiles: Sequence[TitleProfile], config: ResolverConfig) -> li
 # --- clustering --------------------------------------------------------------------------------------------------
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 class Clusters:
     """Union-find over refs with cannot-link rules.
 
@@ -357,7 +360,9 @@ class Clusters:
         self._attrs = [dict(a) for a in attrs]
         self._members = [{ref} for ref in self.refs]
         blocked = forbidden or {}
-        self._forbidden = [set(blocked.get(ref, ())) for ref in self.refs]
+        # Refs an element may not share a cluster with: none, for all but the few a split left (one empty set for all)
+        self._forbidden: list[frozenset[str]] = [frozenset(blocked[ref]) if ref in blocked else _NONE
+                                                 for ref in self.refs]
         self._years: list[tuple[int, int] | None] = [
             None if year is None else (year, year) for year in (years or [None] * len(self.refs))
         ]
@@ -377,7 +382,10 @@ class Clusters:
         attrs_a, attrs_b = self._attrs[a], self._attrs[b]
         if any(attrs_b.get(name, value) != value for name, value in attrs_a.items()):
             return False
-        return not (self._members[a] & self._forbidden[b] or self._members[b] & self._forbidden[a])
+        forbidden_a, forbidden_b = self._forbidden[a], self._forbidden[b]
+        if forbidden_b and self._members[a] & forbidden_b:
+            return False
+        return not (forbidden_a and self._members[b] & forbidden_a)
 
     def _span_allows(self, a: int, b: int, tolerance: int) -> bool:
         span_a, span_b = self._years[a], self._years[b]
@@ -398,13 +406,14 @@ class Clusters:
         self._parent[b] = a
         self._attrs[a].update(self._attrs[b])
         self._members[a] |= self._members[b]
-        self._forbidden[a] |= self._forbidden[b]
+        if self._forbidden[b]:
+            self._forbidden[a] |= self._forbidden[b]
         span_a, span_b = self._years[a], self._years[b]
         if span_a is None or span_b is None:
             self._years[a] = span_a or span_b
         else:
             self._years[a] = (min(span_a[0], span_b[0]), max(span_a[1], span_b[1]))
-        self._attrs[b], self._members[b], self._forbidden[b], self._years[b] = {}, set(), set(), None
+        self._attrs[b], self._members[b], self._forbidden[b], self._years[b] = {}, set(), _NONE, None
         return True
 
     def add(self, ref: str, attrs: Mapping[str, str], forbidden: Iterable[str] = ()) -> int:
@@ -414,7 +423,7 @@ class Clusters:
         self._parent.append(len(self._parent))
         self._attrs.append(dict(attrs))
         self._members.append({ref})
-        self._forbidden.append(set(forbidden))
+        self._forbidden.append(frozenset(forbidden) or _NONE)
         self._years.append(None)
         return self.index[ref]
 

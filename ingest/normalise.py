@@ -556,9 +556,14 @@ def to_epoch_ms(value: object, unit: str = "auto") -> int:
 # --- Links and ids ------------------------------------------------------------------------------------------------
 
 
+_PLAIN_LINK = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#]\S*)?")  # what `deep_link` accepts as it is
+
+
 def deep_link(value: object) -> str:
     """An http or https URL with a host; anything else (javascript:, ftp:, data:, relative) is refused."""
     text = clean_text(value, max_length=2_048)
+    if _PLAIN_LINK.fullmatch(text):  # most links: no need to take them apart
+        return text
     if " " in text:
         raise ValueError(f"link {preview(value)} contains a space")
     try:

@@ -384,6 +384,9 @@ def test_to_epoch_ms_rejects(raw: object, reason: str) -> None:
         ("https://www.example.com/title/1", "https://www.example.com/title/1"),
         ("http://example.com", "http://example.com"),
         ("HTTPS://Example.com/A", "https://Example.com/A"),
+        ("https://tv.example:8080/play?id=1#start", "https://tv.example:8080/play?id=1#start"),
+        ("https://user@example.com/x", "https://user@example.com/x"),
+        ("http://[::1]:8000/title", "http://[::1]:8000/title"),
     ],
 )
 def test_deep_link(raw: str, link: str) -> None:
