@@ -20,6 +20,7 @@ for refusing an offer, and a window given twice written once, the last one read.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import traceback
@@ -283,10 +284,11 @@ def make_windows(connection: Connection, connector: Connector, path: Path) -> No
         if strays:  # offers the other process read: few, if any (see `is_offer_line`)
             checked = CheckedOffers.of(sorted(offers + strays, key=lambda offer: offer.line))
         connection.send(checked.made(ids))
-    except EOFError:  # the loading process is gone
+    except (EOFError, BrokenPipeError):  # the loading process is gone, or no longer listening
         return
     except BaseException:
-        connection.send(_Failure(traceback.format_exc()))
+        with contextlib.suppress(OSError):
+            connection.send(_Failure(traceback.format_exc()))
     finally:
         connection.close()
 
