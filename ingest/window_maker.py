@@ -295,7 +295,7 @@ def make_windows(connection: Connection, connector: Connector, path: Path) -> No
 
 def _window_props(offer: SourceOffer) -> dict[str, Any]:
     """The properties of the window `offer` makes (`WindowIn.props`) but its title id: the offer's terms were
-    checked as it was read, so they are not checked again as a `WindowIn`'s (a third of the work)."""
+    checked as it was read, so they are not checked again as a `WindowIn`'s (that was half the work)."""
     return {**offer.model_dump(include=_TERMS, exclude_none=True, mode="json"), "trust_score": initial_trust(offer)}
 
 
