@@ -709,7 +709,7 @@ class _People:
     """The person side of a resolution: mention clusters, their canonical ids, names and rules."""
 
     def __init__(self, mentions: Sequence[_Mention]) -> None:
-        self.mentions = list(mentions)
+        self.mentions = list(mentions)  # by ref, as `_mentions` gives them: every pass below goes in this order
         self.rules: dict[str, str] = {}
         self.id_of: dict[str, str] = {}  # mention ref -> canonical person id
         self.persons: dict[str, PersonIn] = {}
@@ -729,7 +729,7 @@ class _People:
         for index, mention in enumerate(self.mentions):
             by_root[clusters.find(index)].append(mention)
         taken: set[str] = set()
-        for root in sorted(by_root, key=lambda r: min(m.ref for m in by_root[r])):
+        for root in by_root:  # by their first mention: mentions go by ref
             members = by_root[root]
             attrs = clusters.attrs(root)
             person_id = attrs.get("entity") or _person_id(members, attrs)
@@ -746,14 +746,14 @@ class _People:
 
     def person_ids(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        for mention in sorted(self.mentions, key=lambda m: m.ref):
+        for mention in self.mentions:
             found.setdefault(mention.person_key, self.id_of[mention.ref])
         return found
 
     def source_records(self, batch: _Batch) -> list[SourceRecordIn]:
         chosen: dict[str, SourceRecordIn] = {}
         rules = self._rules_by_record()
-        for mention in sorted(self.mentions, key=lambda m: m.ref):
+        for mention in self.mentions:
             key = mention.record_key
             if key is None or key in chosen or mention.native_id is None:
                 continue
@@ -770,7 +770,7 @@ class _People:
     def _rules_by_record(self) -> dict[str, str]:
         """Each person record's match rule: the rule of its first mention (by ref) that has one."""
         found: dict[str, str] = {}
-        for mention in sorted(self.mentions, key=lambda m: m.ref):
+        for mention in self.mentions:
             if mention.record_key is not None and mention.ref in self.rules:
                 found.setdefault(mention.record_key, self.rules[mention.ref])
         return found
