@@ -29,7 +29,7 @@ from mediagateway.graph.model import (
 )
 
 if TYPE_CHECKING:
-    from mediagateway.ingest.connectors.base import FilePart, LineTest
+    from mediagateway.ingest.connectors.base import LineTest
 
 
 class SourceModel(BaseModel):
@@ -112,14 +112,11 @@ ParsedItem = SourceTitle | SourceOffer | SourceInteraction | Rejected
 
 
 class Connector(Protocol):
-    """Reads one format. `read` yields one item per input record, in input order. A `splittable` connector reads
-    one line at a time, and its `read` also takes a part of the file (`connectors/base.py`, `FilePart`), so that
-    several processes can read a large feed (`ingest/parallel_read.py`); `keep` reads only the lines it keeps.
-    `offer_lines`, where a format has one, tells the lines that hold an offer from their bytes alone: a first load
-    has them read by a process of their own (`ingest/window_maker.py`)."""
+    """Reads one format. `read` yields one item per input record, in input order; with `keep`, a line-by-line
+    format reads only the lines it keeps. `offer_lines`, where a format has one, tells the lines that hold an offer
+    from their bytes alone: a first load has them read by a process of their own (`ingest/window_maker.py`)."""
 
     name: str
-    splittable: bool
     offer_lines: LineTest | None
 
     def estimate_items(self, path: Path) -> int | None:
@@ -127,7 +124,7 @@ class Connector(Protocol):
         ...
 
     def read(
-        self, path: Path, part: FilePart | None = None, keep: LineTest | None = None
+        self, path: Path, keep: LineTest | None = None
     ) -> Iterator[ParsedItem]: ...
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:

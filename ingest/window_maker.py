@@ -11,8 +11,8 @@ they are.
 The two processes read the same file, each keeping the lines the connector's `offer_lines` gives it. That test
 reads bytes, not JSON: a line it takes for an offer that turns out to be something else is parsed by the offer
 process all the same, and sent back with what it found (`OffersRead.others`). A format whose offers share lines
-with titles (the aggregator's) has no such test: its offers are read with the rest and made into windows here,
-by the same functions (`WindowsMadeHere`).
+with titles (the aggregator's) has no such test, and a compressed feed is read once: there the offers are read with
+the rest and made into windows here, by the same functions (`WindowsMadeHere`).
 
 What the windows are is what the chunked path makes of the same offers (`pipeline.windows_of`): the same reasons
 for refusing an offer, and a window given twice written once, the last one read.
@@ -34,7 +34,6 @@ from mediagateway.graph.bulk_format import encode_rows, encode_value
 from mediagateway.graph.catalog_import import EncodedWindows
 from mediagateway.graph.model import LicenseTerms
 from mediagateway.graph.repository import ids_named_once
-from mediagateway.ingest.parallel_read import read_in_parallel
 from mediagateway.ingest.pipeline import NO_TITLE_FOR_OFFER, initial_trust, rejected_record, window_for
 from mediagateway.ingest.records import Connector, ParsedItem, Rejected, SourceOffer
 from mediagateway.ingest.resolve import Resolution
@@ -163,7 +162,7 @@ class WindowMaker(Protocol):
 
 
 class WindowsMadeHere:
-    """Offers read with the rest of the feed (several processes read it in parts), made windows in this process."""
+    """Offers read with the rest of the feed and made windows in this process."""
 
     def __init__(self, connector: Connector, path: Path) -> None:
         self.connector, self.path = connector, path
@@ -178,7 +177,7 @@ class WindowsMadeHere:
         self._offers = []
 
     def items(self) -> Iterator[ParsedItem]:
-        for item in read_in_parallel(self.connector, self.path):
+        for item in self.connector.read(self.path):
             if isinstance(item, SourceOffer):
                 self._offers.append(item)
             else:
@@ -313,7 +312,8 @@ def _offers_read(offers: Sequence[SourceOffer]) -> OffersRead:
 
 
 def window_maker(connector: Connector, path: Path) -> WindowMaker:
-    """A process of their own for the offers where the format tells offer lines apart; else this one."""
-    if connector.offer_lines is not None and connector.splittable and path.is_file() and path.suffix != ".gz":
+    """A process of their own for the offers where the format tells offer lines apart; else this one, which reads
+    a compressed feed alone too: two processes would each decompress all of it."""
+    if connector.offer_lines is not None and path.is_file() and path.suffix != ".gz":
         return WindowsMadeApart(connector, path)
     return WindowsMadeHere(connector, path)

@@ -17,12 +17,11 @@ from jsonschema import Draft202012Validator
 
 from mediagateway.ingest.connectors import CONNECTORS, connector_for
 from mediagateway.ingest.connectors.aggregator import AggregatorConnector
-from mediagateway.ingest.connectors.base import MAX_LINE_BYTES, file_parts, read_lines
+from mediagateway.ingest.connectors.base import MAX_LINE_BYTES, read_lines
 from mediagateway.ingest.connectors.canonical import SCHEMA_PATH, CanonicalConnector
 from mediagateway.ingest.connectors.movielens import U_ITEM_GENRES, MovieLensConnector
 from mediagateway.ingest.generate import CatalogSpec
 from mediagateway.ingest.generated_feed import write_feed
-from mediagateway.ingest.parallel_read import read_in_parallel
 from mediagateway.ingest.records import ParsedItem, Rejected, SourceInteraction, SourceOffer, SourceTitle
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,17 +89,6 @@ def test_read_lines_reads_gzip(tmp_path: Path) -> None:
     assert [line.text for line in read_lines(path)] == ["one", "two"]
 
 
-@pytest.mark.parametrize("parts", [2, 3, 7])
-def test_a_file_read_in_parts_gives_every_line_once_numbered_as_read_whole(tmp_path: Path, parts: int) -> None:
-    path = tmp_path / "mixed.jsonl"
-    path.write_bytes(b"\xef\xbb\xbffirst\r\n" + b"bad \xff byte\n\n" + b"x" * (MAX_LINE_BYTES + 10) + b"\n"
-                     + b"".join(b"line %d\n" % n for n in range(20)) + b"last")
-
-    found = [line for part in file_parts(path, [1.3] + [1.0] * (parts - 1)) for line in read_lines(path, part=part)]
-
-    assert found == list(read_lines(path))
-
-
 def test_lines_kept_by_a_test_of_their_bytes_keep_their_numbers(tmp_path: Path) -> None:
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(b"a 1\nb 2\n" + b"a" * (MAX_LINE_BYTES + 10) + b"\n" + b"b" * (MAX_LINE_BYTES + 10) + b"\nb 5")
@@ -126,21 +114,6 @@ def test_canonical_offer_lines_are_told_apart_by_their_bytes(tmp_path: Path) -> 
     assert sorted(offers + others, key=lambda item: item.line) == list(connector.read(path))
     assert CanonicalConnector.offer_lines(b'{"id": "o", "type" :  "offer"}')
     assert not CanonicalConnector.offer_lines(b'{"type": "title", "synopsis": "a \\"type\\": \\"offer\\""}')
-
-
-def test_a_feed_read_by_several_processes_gives_what_one_reads(tmp_path: Path) -> None:
-    path = tmp_path / "feed.jsonl"
-    lines = write_feed(CatalogSpec(titles=60, seed=4), path)
-    with path.open("a", encoding="utf-8") as feed:
-        feed.write('{not json\n\n{"type": "title", "id": "t", "kind": "movie"}')
-    connector = CanonicalConnector(source="feed-a")
-
-    whole = list(connector.read(path))
-    in_parts = list(read_in_parallel(connector, path, processes=3, min_part_bytes=1))
-
-    assert in_parts == whole
-    assert [item.line for item in whole[-2:]] == [lines + 1, lines + 3]
-    assert [type(item) for item in whole[-2:]] == [Rejected, Rejected]
 
 
 # --- Canonical format: the schema ---------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from mediagateway.graph.model import AudioFormat, ContentKind, PricingModel, Quality, Transaction, VerificationSource
 from mediagateway.ingest import normalise
-from mediagateway.ingest.connectors.base import FilePart, LineTest, at, build, read_json_lines, reason_of, rejected
+from mediagateway.ingest.connectors.base import LineTest, at, build, read_json_lines, reason_of, rejected
 from mediagateway.ingest.connectors.canonical import load_json
 from mediagateway.ingest.records import ParsedItem, SourceOffer, SourceTitle
 
@@ -146,7 +146,6 @@ class _Offer:
 
 class AggregatorConnector:
     name = "aggregator"
-    splittable = True  # a title and its offers a line
     offer_lines = None  # offers share their line with their title
 
     def __init__(self, source: str | None = None, fetched_at: int | None = None) -> None:
@@ -157,8 +156,8 @@ class AggregatorConnector:
         """Unknown before reading: a line holds a title and any number of offers."""
         return None
 
-    def read(self, path: Path, part: FilePart | None = None, keep: LineTest | None = None) -> Iterator[ParsedItem]:
-        return read_json_lines(self.source, path, self.parse_line, part, keep)
+    def read(self, path: Path, keep: LineTest | None = None) -> Iterator[ParsedItem]:
+        return read_json_lines(self.source, path, self.parse_line, keep)
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
         try:

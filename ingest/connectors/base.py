@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BufferedIOBase
 from pathlib import Path
@@ -49,69 +48,21 @@ def _decode(data: bytes, encoding: str) -> tuple[str, str | None]:
         return data.decode(encoding, "replace"), f"not valid {encoding}: byte 0x{bad:02x} at position {error.start}"
 
 
-@dataclass(frozen=True)
-class FilePart:
-    """The lines of a file from byte `start` to byte `end`, the first of them numbered `first_line`."""
-
-    start: int
-    end: int
-    first_line: int
-
-
-def file_parts(path: Path, weights: Sequence[float]) -> list[FilePart]:
-    """A plain (not gzip) file cut into parts sized by `weights`, each cut just after a line break, so that every
-    line lies whole in one part; fewer parts if the file has too few lines. Read as a stream: a feed may be larger
-    than memory."""
-    size = Path(path).stat().st_size
-    cuts, total, reached = [0], sum(weights), 0.0
-    with Path(path).open("rb") as stream:
-        for weight in weights[:-1]:
-            reached += weight
-            stream.seek(max(cuts[-1], int(size * reached / total)))
-            _skip_rest_of_line(stream)
-            cuts.append(stream.tell())
-        cuts.append(size)
-        stream.seek(0)
-        parts, lines_before = [], 0
-        for start, end in itertools.pairwise(cuts):
-            if end > start:
-                parts.append(FilePart(start, end, lines_before + 1))
-            lines_before += _count_line_breaks(stream, end - start)
-    return parts
-
-
-def _count_line_breaks(stream: BufferedIOBase, size: int) -> int:
-    """Line breaks in the next `size` bytes of `stream`, read a block at a time."""
-    count = 0
-    while size > 0 and (block := stream.read(min(size, 1 << 20))):
-        count += block.count(b"\n")
-        size -= len(block)
-    return count
-
-
 LineTest = Callable[[bytes], bool]
 
 
-def read_lines(
-    path: Path, encoding: str = "utf-8", part: FilePart | None = None, keep: LineTest | None = None
-) -> Iterator[Line]:
-    """Each line of a text file (gzip if it ends in .gz), numbered from 1, without its line break; with `part`,
-    the lines of that part of a plain file; with `keep`, only the lines whose bytes it keeps (numbered all the
-    same).
+def read_lines(path: Path, encoding: str = "utf-8", keep: LineTest | None = None) -> Iterator[Line]:
+    """Each line of a text file (gzip if it ends in .gz), numbered from 1, without its line break; with `keep`,
+    only the lines whose bytes it keeps (numbered all the same).
 
     A line that cannot be decoded or is longer than MAX_LINE_BYTES comes with a `problem` instead of stopping the
     read; an over-long line is never held in memory whole."""
     with _open(path) as stream:
-        number, position, end = 0, 0, None
-        if part is not None:
-            stream.seek(part.start)
-            number, position, end = part.first_line - 1, part.start, part.end
-        while (end is None or position < end) and (data := stream.readline(MAX_LINE_BYTES + 1)):
+        number = 0
+        while data := stream.readline(MAX_LINE_BYTES + 1):
             number += 1
-            position += len(data)  # counted: asking the stream (`tell`) is a system call a line
             long = len(data) > MAX_LINE_BYTES and not data.endswith(b"\n")
             rest = _skip_rest_of_line(stream) if long else 0
-            position += rest
             if keep is not None and not keep(data):
                 continue
             if long:
@@ -178,12 +129,11 @@ def count_lines(path: Path, header: bool = False) -> int:
 
 
 def read_json_lines(
-    source: str, path: Path, parse_line: Callable[[str, int], list[Any]], part: FilePart | None = None,
-    keep: LineTest | None = None,
+    source: str, path: Path, parse_line: Callable[[str, int], list[Any]], keep: LineTest | None = None
 ) -> Iterator[Any]:
-    """What a JSON Lines connector yields: each non-blank line (of `part`, that `keep` keeps) parsed, or rejected
-    when it cannot be read."""
-    for line in read_lines(Path(path), part=part, keep=keep):
+    """What a JSON Lines connector yields: each non-blank line (that `keep` keeps) parsed, or rejected when it
+    cannot be read."""
+    for line in read_lines(Path(path), keep=keep):
         if line.problem:
             yield rejected(source, line.number, line.text, line.problem)
         elif line.text.strip():

@@ -21,7 +21,6 @@ from jsonschema.exceptions import best_match
 from mediagateway.ingest import normalise
 from mediagateway.ingest.connectors.base import (
     MAX_LINE_BYTES,
-    FilePart,
     LineTest,
     at,
     count_lines,
@@ -171,7 +170,6 @@ class CanonicalConnector:
     """Reads the canonical JSON Lines format; `source` names the feed the file came from."""
 
     name = "canonical"
-    splittable = True  # one record a line
     offer_lines: LineTest = staticmethod(is_offer_line)
 
     def __init__(self, source: str | None = None) -> None:
@@ -181,8 +179,8 @@ class CanonicalConnector:
         """One item a line."""
         return count_lines(Path(path))
 
-    def read(self, path: Path, part: FilePart | None = None, keep: LineTest | None = None) -> Iterator[ParsedItem]:
-        return read_json_lines(self.source, path, self.parse_line, part, keep)
+    def read(self, path: Path, keep: LineTest | None = None) -> Iterator[ParsedItem]:
+        return read_json_lines(self.source, path, self.parse_line, keep)
 
     def parse_line(self, raw: str, line: int, part: str | None = None) -> list[ParsedItem]:
         try:

@@ -27,7 +27,6 @@ from pathlib import Path
 from mediagateway.graph.model import ContentKind
 from mediagateway.ingest import normalise
 from mediagateway.ingest.connectors.base import (
-    FilePart,
     Line,
     LineTest,
     at,
@@ -105,7 +104,6 @@ def _guess_part(raw: str) -> str:
 
 class MovieLensConnector:
     name = "movielens"
-    splittable = False  # ratings need the titles read before them
     offer_lines = None  # no offers
 
     def __init__(self, source: str | None = None) -> None:
@@ -120,9 +118,9 @@ class MovieLensConnector:
         parts = [("movies.csv", True), ("ratings.csv", True), ("u.item", False), ("u.data", False)]
         return sum(count_lines(directory / name, header) for name, header in parts if (directory / name).is_file())
 
-    def read(self, path: Path, part: FilePart | None = None, keep: LineTest | None = None) -> Iterator[ParsedItem]:
-        if part is not None or keep is not None:
-            raise ValueError("a MovieLens directory is read whole, not in parts")
+    def read(self, path: Path, keep: LineTest | None = None) -> Iterator[ParsedItem]:
+        if keep is not None:
+            raise ValueError("a MovieLens directory is read whole: its ratings need its titles")
         directory = Path(path)
         if (directory / "movies.csv").is_file():
             parts = ["links.csv", "tags.csv", "movies.csv", "ratings.csv"]
