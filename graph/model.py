@@ -267,6 +267,11 @@ class LicenseTerms(Record):
             return "a price needs a currency"
         return None
 
+    def window_props(self, trust_score: float) -> dict[str, Any]:
+        """The stored properties of a window under these terms (`WindowIn.props`) but its title id, without checking
+        them again as a `WindowIn` would: they were checked when these terms were made."""
+        return {**self.model_dump(include=_TERM_NAMES, exclude_none=True, mode="json"), "trust_score": trust_score}
+
     def window_id_for(self, content_id: str) -> str:
         """The id of the window of the title `content_id` under these terms: one per title, platform, region,
         terms and quality, so that a feed that re-verifies an offer (new dates, a new price) updates its window
@@ -274,6 +279,9 @@ class LicenseTerms(Record):
         terms = str(self.pricing_model) if self.transaction is None else f"{self.pricing_model}-{self.transaction}"
         quality = "+".join(sorted(str(q) for q in self.quality)) or "any"
         return "|".join((content_id, self.platform_id, self.region_id, terms, quality))
+
+
+_TERM_NAMES: set[str] = set(LicenseTerms.model_fields)  # what `window_props` dumps
 
 
 class WindowIn(LicenseTerms):

@@ -32,14 +32,12 @@ from typing import Any, Protocol
 
 from mediagateway.graph.bulk_format import encode_rows, encode_value
 from mediagateway.graph.catalog_import import EncodedWindows
-from mediagateway.graph.model import LicenseTerms
 from mediagateway.graph.repository import ids_named_once
 from mediagateway.ingest.pipeline import NO_TITLE_FOR_OFFER, initial_trust, rejected_record, window_for
 from mediagateway.ingest.records import Connector, ParsedItem, Rejected, SourceOffer
 from mediagateway.ingest.resolve import Resolution
 
 _UNKNOWN_TITLE = "?"  # the title id an offer's refused window is made with, to learn why it is refused
-_TERMS = set(LicenseTerms.model_fields)
 _LAST_PROCESS_WAIT_S = 10
 
 
@@ -102,9 +100,9 @@ class CheckedOffers:
     def of(cls, offers: list[SourceOffer]) -> CheckedOffers:
         props: list[dict[str, Any]] = []
         refusals: list[str | None] = []
-        for offer in offers:
+        for offer in offers:  # the terms were checked as the offer was read: not again as a `WindowIn` (half the work)
             if offer.inconsistency() is None:
-                props.append(_window_props(offer))
+                props.append(offer.window_props(initial_trust(offer)))
                 refusals.append(None)
             else:
                 refusals.append(_refusal(offer))
@@ -290,12 +288,6 @@ def make_windows(connection: Connection, connector: Connector, path: Path) -> No
             connection.send(_Failure(traceback.format_exc()))
     finally:
         connection.close()
-
-
-def _window_props(offer: SourceOffer) -> dict[str, Any]:
-    """The properties of the window `offer` makes (`WindowIn.props`) but its title id: the offer's terms were
-    checked as it was read, so they are not checked again as a `WindowIn`'s (that was half the work)."""
-    return {**offer.model_dump(include=_TERMS, exclude_none=True, mode="json"), "trust_score": initial_trust(offer)}
 
 
 def _refusal(offer: SourceOffer) -> str:
