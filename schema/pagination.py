@@ -58,10 +58,9 @@ class Connection(Generic[T]):
     total_count: int
     edges: list[Edge[T]]
     page_info: PageInfo
-
-    @strawberry.field(description="The nodes of this page, without their cursors")
-    def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
+    # A value, not a resolver: `nodes { ... }` of plain objects is then a plain subtree the executor answers whole
+    # (schema/execution.py), a search result's windows among them.
+    nodes: list[T] = strawberry.field(description="The nodes of this page, without their cursors")
 
 
 def encode_cursor(offset: int) -> str:
@@ -106,6 +105,7 @@ def connection(page_items: Sequence[T], total: int, page: PageRequest) -> Connec
         total_count=total,
         edges=edges,
         page_info=page_info(edges, total, page),
+        nodes=list(page_items),
     )
 
 
