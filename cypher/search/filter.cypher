@@ -5,8 +5,11 @@
 // when one of its windows does: in $region, on one of $platforms, under one of $pricing models, in one of
 // $quality tiers, open at $now when $available_now, ending by $leaving_before when given, and trusted today at
 // least $trust_from (the decay of graph/trust.py: the stored score loses $decay_per_day of itself a day).
+// Each candidate's id is taken out of $ids before the lookup: FalkorDB looks up `{id: $ids[position]}` more slowly
+// (0.4 to 0.6 ms less server time for 150 candidates at 100,000 titles, bench/README.md).
 UNWIND range(0, size($ids) - 1) AS position
-MATCH (c:Content {id: $ids[position]})
+WITH position, $ids[position] AS id
+MATCH (c:Content {id: id})
 WHERE ($kinds IS NULL OR c.kind IN $kinds)
   AND ($year_from IS NULL OR c.year >= $year_from)
   AND ($year_to IS NULL OR c.year <= $year_to)
