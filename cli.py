@@ -59,7 +59,8 @@ app.command()(generate)
 def serve(
     host: Annotated[str | None, typer.Option(help="interface to bind (default MG_HOST, 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="port (default MG_PORT, 8000)")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes")] = 1,
+    workers: Annotated[int, typer.Option(
+        min=1, help="uvicorn worker processes: one per core under load (each builds its own recommender)")] = 1,
     demo: Annotated[bool, typer.Option(help="load the demo catalog (with embeddings) into an empty store")] = True,
 ) -> None:
     """Serve the API. With the embedded backend, start the store first and stop it on exit."""
