@@ -358,9 +358,10 @@ class ApiServer:
 
 @contextlib.contextmanager
 def api_server(settings: Settings, log: Path, mode: Mode = Mode.PRODUCTION, workers: int = 1,
-               timeout_s: float = 120) -> Iterator[ApiServer]:
+               timeout_s: float = 120, code: Path | None = None) -> Iterator[ApiServer]:
     """The API under uvicorn with `workers` processes on a free loopback port, once /ready answers 200; stopped on
-    exit."""
+    exit. `code` is a directory holding a `mediagateway` package to run instead of this checkout's (put first on
+    PYTHONPATH, which comes before the editable install's finder)."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "mediagateway.server:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
@@ -368,7 +369,10 @@ def api_server(settings: Settings, log: Path, mode: Mode = Mode.PRODUCTION, work
     if instance is None:
         raise RuntimeError("the embedded store is not running")
     with open(log, "ab") as output:
-        process = subprocess.Popen(command, env=server_environment(settings, mode), cwd=REPOSITORY_ROOT,
+        environment = server_environment(settings, mode)
+        if code is not None:
+            environment["PYTHONPATH"] = str(code)
+        process = subprocess.Popen(command, env=environment, cwd=REPOSITORY_ROOT,
                                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
