@@ -87,7 +87,8 @@ class ServiceState:
             await self.ensure_schema()
         # What is alive now (modules, the schema, the text model) lives as long as the process: out of the garbage
         # collector's full collections, each of which walked it for about 110 ms, every few seconds under search
-        # load, and was most of the slowest searches (bench/README.md, "Where a search's time goes").
+        # load, and was most of the slowest searches (bench/README.md: "The slowest searches were the garbage
+        # collector's").
         gc.freeze()
 
     async def ensure_schema(self) -> None:
