@@ -32,6 +32,7 @@ from bench_api import (
     ApiServer,
     Workload,
     api_server,
+    cpu_seconds,
     search_workload,
     title_workload,
 )
@@ -62,7 +63,7 @@ class Timed:
         self.cpu_s = 0.0
 
     def send(self, client: httpx.Client, body: dict[str, object], count: bool) -> None:
-        cpu_before = self.server.cpu_seconds()[0]
+        cpu_before = cpu_seconds(self.server.process.pid)  # one worker: uvicorn serves in its own process
         started = time.perf_counter()
         response = client.post(self.server.url, json=body)
         elapsed_ms = (time.perf_counter() - started) * 1000
@@ -70,7 +71,7 @@ class Timed:
             raise RuntimeError(f"the API answered {response.status_code}: {response.text[:300]}")
         if count:
             self.latency_ms.append(elapsed_ms)
-            self.cpu_s += self.server.cpu_seconds()[0] - cpu_before
+            self.cpu_s += cpu_seconds(self.server.process.pid) - cpu_before
 
     def summary(self) -> str:
         cpu_ms = self.cpu_s / len(self.latency_ms) * 1000
