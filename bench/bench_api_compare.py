@@ -29,10 +29,12 @@ from pathlib import Path
 import httpx
 from bench_api import (
     REPOSITORY_ROOT,
+    Answer,
     ApiServer,
     Workload,
     api_server,
     cpu_seconds,
+    judge,
     search_workload,
     title_workload,
 )
@@ -67,8 +69,9 @@ class Timed:
         started = time.perf_counter()
         response = client.post(self.server.url, json=body)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        if response.status_code != 200 or "errors" in response.json():
-            raise RuntimeError(f"the API answered {response.status_code}: {response.text[:300]}")
+        answer, error = judge(response.status_code, response.content)
+        if answer is Answer.ERROR:
+            raise RuntimeError(f"the API answered an error: {error}")
         if count:
             self.latency_ms.append(elapsed_ms)
             self.cpu_s += cpu_seconds(self.server.process.pid) - cpu_before
