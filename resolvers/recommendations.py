@@ -86,6 +86,7 @@ async def recommendations(
         edges=edges,
         page_info=page_info(edges, len(edges), page),
         strategies=[StrategyWeight(name=name, weight=weights[name]) for name in recommender.hybrid.strategies],
+        nodes=[edge.node for edge in edges],
     )
 
 

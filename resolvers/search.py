@@ -73,6 +73,7 @@ async def search(
         total_count=passing.total,
         edges=edges,
         page_info=page_info(edges, passing.total, page),
+        nodes=[edge.node for edge in edges],
     )
 
 

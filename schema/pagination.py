@@ -59,7 +59,8 @@ class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
     # A value, not a resolver: `nodes { ... }` of plain objects is then a plain subtree the executor answers whole
-    # (schema/execution.py), a search result's windows among them.
+    # (schema/execution.py), a search result's windows among them. The search and recommendation connections hold
+    # theirs the same way.
     nodes: list[T] = strawberry.field(description="The nodes of this page, without their cursors")
 
 

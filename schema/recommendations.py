@@ -46,7 +46,4 @@ class RecommendationConnection:
     page_info: PageInfo
     strategies: list[StrategyWeight] = strawberry.field(
         description="the strategies fused for this answer, with their weights (reciprocal rank fusion)")
-
-    @strawberry.field(description="The nodes of this page, without their cursors")
-    def nodes(self) -> list[Content]:
-        return [edge.node for edge in self.edges]
+    nodes: list[Content] = strawberry.field(description="The nodes of this page, without their cursors")

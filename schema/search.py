@@ -89,7 +89,4 @@ class SearchConnection:
     total_count: int = strawberry.field(description="results that pass the filter among the best candidates")
     edges: list[SearchEdge]
     page_info: PageInfo
-
-    @strawberry.field(description="The nodes of this page, without their cursors")
-    def nodes(self) -> list[Content]:
-        return [edge.node for edge in self.edges]
+    nodes: list[Content] = strawberry.field(description="The nodes of this page, without their cursors")
