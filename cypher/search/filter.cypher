@@ -7,21 +7,32 @@
 // least $trust_from (the decay of graph/trust.py: the stored score loses $decay_per_day of itself a day).
 // Each candidate's id is taken out of $ids before the lookup: FalkorDB looks up `{id: $ids[position]}` more slowly
 // (0.4 to 0.6 ms less server time for 150 candidates at 100,000 titles, bench/README.md).
+// The wanted genres and moods are found first, and each candidate is checked for an edge to each of them: FalkorDB
+// then tests the edge between two known nodes, instead of walking every genre edge of every candidate and reading
+// the genre at its end (150 candidates, one genre: 1.3 ms of server time instead of 3.4 ms). An empty list unwinds
+// to one null, which no edge reaches, so the count is 0 and the condition holds.
+OPTIONAL MATCH (g:Genre)
+WHERE g.id IN $genres
+WITH collect(g) AS genres
+OPTIONAL MATCH (m:Mood)
+WHERE m.id IN $moods
+WITH genres, collect(m) AS moods
 UNWIND range(0, size($ids) - 1) AS position
-WITH position, $ids[position] AS id
+WITH genres, moods, position, $ids[position] AS id
 MATCH (c:Content {id: id})
 WHERE ($kinds IS NULL OR c.kind IN $kinds)
   AND ($year_from IS NULL OR c.year >= $year_from)
   AND ($year_to IS NULL OR c.year <= $year_to)
   AND ($runtime_min IS NULL OR c.runtime_minutes >= $runtime_min)
   AND ($runtime_max IS NULL OR c.runtime_minutes <= $runtime_max)
-OPTIONAL MATCH (c)-[:IN_GENRE]->(g:Genre)
-WHERE g.id IN $genres
-WITH position, c, count(g) AS genres_held
+WITH moods, position, c, genres
+UNWIND (CASE WHEN genres = [] THEN [null] ELSE genres END) AS g
+OPTIONAL MATCH (c)-[in_genre:IN_GENRE]->(g)
+WITH moods, position, c, count(in_genre) AS genres_held
 WHERE genres_held = size($genres)
-OPTIONAL MATCH (c)-[:HAS_MOOD]->(m:Mood)
-WHERE m.id IN $moods
-WITH position, c, count(m) AS moods_held
+UNWIND (CASE WHEN moods = [] THEN [null] ELSE moods END) AS m
+OPTIONAL MATCH (c)-[has_mood:HAS_MOOD]->(m)
+WITH position, c, count(has_mood) AS moods_held
 WHERE moods_held = size($moods)
 OPTIONAL MATCH (c)<-[:OF]-(w:AvailabilityWindow)
 WHERE $window
