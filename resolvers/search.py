@@ -8,7 +8,8 @@ fused by reciprocal rank, then filtered in the graph, then paged.
    is what the semantic list is for, and on 100,000 titles such a lookup cost the index ten times as much.
 2. Fusion: each list ranks its candidates; a title scores sum(weight / (60 + rank)) over the lists it is in
    (reciprocal rank fusion, the k of DESIGN.md). A title holding every query word gets the title list's weight
-   twice, so "heat" puts Heat above films merely about heat.
+   twice, so "heat" puts Heat above films merely about heat, and the people list's weight once for each person
+   named in it. Why each result matched is described for the page only.
 3. The filter runs in the graph over the fused candidates (cypher/search/filter.cypher), keeping their order,
    and answers how many pass and the page's summaries. `totalCount` is how many candidates pass: search ranks
    the best couple of hundred titles, it does not count the catalog (browse does). A filter on availability
@@ -40,9 +41,29 @@ _ROLE_ORDER = {"director": 0, "writer": 1, "actor": 2}
 
 @dataclass
 class Candidate:
+    """A title of the fused lists: its score, and what put it there, described (`matches`) for the page only."""
+
     id: str
     score: float = 0.0
-    matches: list[SearchMatch] = field(default_factory=list)
+    similarity: float | None = None
+    title_words: list[str] | None = None
+    title_share: float = 0.0
+    people: list[PersonHit] = field(default_factory=list)
+
+    def matches(self) -> list[SearchMatch]:
+        """Why the title matched, in the order of the lists: meaning, title words, people."""
+        found = []
+        if self.similarity is not None:
+            found.append(SearchMatch(
+                reason=MatchReason.SEMANTIC, score=round(self.similarity, 4),
+                detail=f"close in meaning to the query (similarity {self.similarity:.2f})"))
+        if self.title_words is not None:
+            detail = (f"title has {', '.join(repr(w) for w in self.title_words)}" if self.title_words
+                      else "title matches a query word")
+            found.append(SearchMatch(reason=MatchReason.TITLE, detail=detail, score=self.title_share))
+        found += [SearchMatch(reason=MatchReason.PERSON, detail=f"{hit.name} ({hit.role})", score=1.0)
+                  for hit in self.people]
+        return found
 
 
 async def search(
@@ -66,7 +87,7 @@ async def search(
     by_id = {c.id: c for c in ranked}
     edges = [
         SearchEdge(cursor=encode_cursor(page.offset + i), node=content_of(content),
-                   score=round(by_id[content.id].score, 6), matches=by_id[content.id].matches)
+                   score=round(by_id[content.id].score, 6), matches=by_id[content.id].matches())
         for i, content in enumerate(passing.contents)
     ]
     return SearchConnection(
@@ -87,31 +108,28 @@ async def _semantic(info: Info, text: str) -> list[VectorHit]:
 
 
 def fuse(text: str, semantic: list[VectorHit], titles: list[TitleHit], people: list[PersonHit]) -> list[Candidate]:
-    """Candidates of every list, best first by reciprocal rank fusion, each with the reasons it matched."""
+    """Candidates of every list, best first by reciprocal rank fusion, each with what put it there."""
     candidates: dict[str, Candidate] = {}
 
-    def add(content_id: str, reason: MatchReason, rank: int, match: SearchMatch, boost: float = 1.0) -> None:
-        candidate = candidates.setdefault(content_id, Candidate(content_id))
+    def add(content_id: str, reason: MatchReason, rank: int, boost: float = 1.0) -> Candidate:
+        candidate = candidates.get(content_id)
+        if candidate is None:
+            candidate = candidates[content_id] = Candidate(content_id)
         candidate.score += boost * WEIGHTS[reason] / (RRF_K + rank)
-        candidate.matches.append(match)
+        return candidate
 
     for rank, hit in enumerate(semantic, start=1):
-        add(hit.id, MatchReason.SEMANTIC, rank, SearchMatch(
-            reason=MatchReason.SEMANTIC, detail=f"close in meaning to the query (similarity {hit.score:.2f})",
-            score=round(hit.score, 4)))
+        add(hit.id, MatchReason.SEMANTIC, rank).similarity = hit.score
     words = set(keywords(text))
     held_by = {hit.id: words & set(keywords(f"{hit.title} {hit.original_title or ''}")) for hit in titles}
     scored_titles = sorted(titles, key=lambda t: -len(held_by[t.id]))
     for rank, hit in enumerate(scored_titles, start=1):
-        held = sorted(held_by[hit.id])
-        share = round(len(held) / len(words), 4) if words else 0.0
-        detail = f"title has {', '.join(repr(w) for w in held)}" if held else "title matches a query word"
-        add(hit.id, MatchReason.TITLE, rank, SearchMatch(reason=MatchReason.TITLE, detail=detail, score=share),
-            boost=2.0 if share == 1.0 else 1.0)
+        share = round(len(held_by[hit.id]) / len(words), 4) if words else 0.0
+        candidate = add(hit.id, MatchReason.TITLE, rank, boost=2.0 if share == 1.0 else 1.0)
+        candidate.title_words, candidate.title_share = sorted(held_by[hit.id]), share
     for rank, (content_id, hits) in enumerate(_people_by_title(people).items(), start=1):
-        for hit in hits:
-            add(content_id, MatchReason.PERSON, rank,
-                SearchMatch(reason=MatchReason.PERSON, detail=f"{hit.name} ({hit.role})", score=1.0))
+        for hit in hits:  # each person named counts: "pacino de niro" puts Heat above a film with one of them
+            add(content_id, MatchReason.PERSON, rank).people.append(hit)
     return sorted(candidates.values(), key=lambda c: (-c.score, c.id))
 
 
