@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -80,6 +81,17 @@ class Loaders:
     def prefetch(loader: DataLoader[str, Any], keys: Sequence[str]) -> None:
         """Start loading `keys` now, beside whatever else is read; whoever asks for them later gets the same read."""
         _quiet(asyncio.ensure_future(loader.load_many(keys)))
+
+    async def load_parts(self, ids: Sequence[str], selected: AbstractSet[str]) -> None:
+        """Read now, side by side, the parts of the titles `ids` that the `selected` fields of a title show (windows,
+        genres and moods): the titles then complete without awaiting anything, which saved 0.24 to 0.40 ms a page
+        of 20 search results over HTTP (bench/README.md)."""
+        reads = []
+        if not selected.isdisjoint(("availability", "availabilityByRegion")):
+            reads.append(self.windows.load_many(ids))
+        if not selected.isdisjoint(("genres", "moods")):
+            reads.append(self.taxonomy.load_many(ids))
+        await asyncio.gather(*reads)
 
     def prime_contents(self, contents: Sequence[model.Content]) -> None:
         for content in contents:

@@ -140,6 +140,12 @@ def shown_windows(windows: list[model.AvailabilityWindow], now: int, region: str
                                        cost_to_watch(w), w.id))
 
 
+def _shown(windows: list[model.AvailabilityWindow], now: int, region: str | None,
+           platforms: list[strawberry.ID] | None) -> list[AvailabilityWindow]:
+    shown = shown_windows(windows, now, region, [str(p) for p in platforms] if platforms else None)
+    return [AvailabilityWindow.of(w, now) for w in shown]
+
+
 @strawberry.type(description="The offers of one platform in one region, cheapest first")
 class PlatformAvailability:
     platform: Platform
@@ -219,26 +225,25 @@ class Content(Node):
                                 content_id=str(self.id))
                          for c in credits if role is None or c.role == role.value], first, after)
 
-    @strawberry.field(description="Windows open now or announced, trusted at least 0.5 today, grouped by region "
+    @strawberry.field(graphql_type=Connection[AvailabilityWindow],
+                      description="Windows open now or announced, trusted at least 0.5 today, grouped by region "
                                   "and platform, cheapest first; filter by region and platforms")
-    async def availability(self, info: Info, region: str | None = None, platforms: list[strawberry.ID] | None = None,
-                           first: int | None = DEFAULT_PAGE_SIZE,
-                           after: str | None = None) -> Connection[AvailabilityWindow]:
-        return paginate(await self._shown(info, region, platforms), first, after)
-
-    @strawberry.field(description="The same windows as `availability`, grouped by region, then by platform")
-    async def availability_by_region(self, info: Info, region: str | None = None,
-                                     platforms: list[strawberry.ID] | None = None,
-                                     first: int | None = DEFAULT_PAGE_SIZE,
-                                     after: str | None = None) -> Connection[RegionAvailability]:
-        return paginate(grouped_by_region(await self._shown(info, region, platforms)), first, after)
-
-    async def _shown(self, info: Info, region: str | None,
-                     platforms: list[strawberry.ID] | None) -> list[AvailabilityWindow]:
+    def availability(self, info: Info, region: str | None = None, platforms: list[strawberry.ID] | None = None,
+                     first: int | None = DEFAULT_PAGE_SIZE, after: str | None = None,
+                     ) -> Connection[AvailabilityWindow] | Awaitable[Connection[AvailabilityWindow]]:
         now = info.context.now
-        windows = await info.context.loaders.windows.load(str(self.id))
-        shown = shown_windows(windows, now, region, [str(p) for p in platforms] if platforms else None)
-        return [AvailabilityWindow.of(w, now) for w in shown]
+        return now_or_later(info.context.loaders.windows, str(self.id), lambda windows: paginate(
+            _shown(windows, now, region, platforms), first, after))
+
+    @strawberry.field(graphql_type=Connection[RegionAvailability],
+                      description="The same windows as `availability`, grouped by region, then by platform")
+    def availability_by_region(self, info: Info, region: str | None = None,
+                               platforms: list[strawberry.ID] | None = None,
+                               first: int | None = DEFAULT_PAGE_SIZE, after: str | None = None,
+                               ) -> Connection[RegionAvailability] | Awaitable[Connection[RegionAvailability]]:
+        now = info.context.now
+        return now_or_later(info.context.loaders.windows, str(self.id), lambda windows: paginate(
+            grouped_by_region(_shown(windows, now, region, platforms)), first, after))
 
     @strawberry.field(description="Titles close to this one in meaning (text embeddings), or sharing people, "
                                   "genres and moods when it has no embedding yet")
