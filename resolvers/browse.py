@@ -1,5 +1,6 @@
 """Browse lists: trending, new on a platform, leaving soon, by genre, by mood — each one Cypher round trip that
-answers the page and the total, then the request's loaders for whatever the client selects on the titles."""
+answers the page and the total, then the request's loaders for whatever the client selects on the titles (the
+windows, genres and moods read before the page is returned, as search does)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import strawberry
 from mediagateway.graph.discovery import BrowseList as ListName
 from mediagateway.graph.discovery import BrowseRequest
 from mediagateway.resolvers.context import Info
+from mediagateway.resolvers.selection import selected_fields
 from mediagateway.schema.arguments import checked_id, checked_region
 from mediagateway.schema.catalog import Content, content_of
 from mediagateway.schema.errors import InvalidArgumentError
@@ -64,4 +66,6 @@ async def browse(
         mood=None if mood is None else str(mood), within_days=days,
     ))
     info.context.loaders.prime_contents(found.contents)
+    selected = selected_fields(info, "nodes").keys() | selected_fields(info, "edges", "node").keys()
+    await info.context.loaders.load_parts([c.id for c in found.contents], selected)
     return connection([content_of(c) for c in found.contents], found.total, page)

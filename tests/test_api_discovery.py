@@ -397,6 +397,24 @@ async def test_a_search_page_costs_seven_round_trips_whatever_its_size(api: str,
         "availability/of_contents": 1, "content/taxonomy_by_ids": 1, "content/credits_by_ids": 1}
 
 
+async def test_a_browse_page_reads_the_parts_it_selects_and_no_others(api: str) -> None:
+    before = statements_run(api)
+    assert await browse_ids(api, list="BY_GENRE", genre="crime") == ["title:the-wire", "title:heat", "title:rififi"]
+    assert statements_since(api, before) == {"browse/by_genre": 1}
+
+    document = """{ browse(list: BY_GENRE, genre: "crime") { edges { node {
+                    id genres { nodes { name } } availability(region: "GB") { totalCount } } } } }"""
+    before = statements_run(api)
+    result = await graphql(api, document)
+
+    assert [(e["node"]["id"], [g["name"] for g in e["node"]["genres"]["nodes"]],
+             e["node"]["availability"]["totalCount"]) for e in result["browse"]["edges"]] == [
+        ("title:the-wire", ["Crime", "Drama"], 1), ("title:heat", ["Crime", "Thriller"], 1),
+        ("title:rififi", ["Crime"], 0)]
+    assert statements_since(api, before) == {
+        "browse/by_genre": 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1}
+
+
 async def test_where_to_watch_is_one_round_trip(api: str) -> None:
     variables = {"id": "title:heat", "region": "US", "platforms": ["streamflix"]}
     before = statements_run(api)
