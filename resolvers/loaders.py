@@ -91,7 +91,8 @@ class Loaders:
             reads.append(self.windows.load_many(ids))
         if not selected.isdisjoint(("genres", "moods")):
             reads.append(self.taxonomy.load_many(ids))
-        await asyncio.gather(*reads)
+        # A failed read fails the fields that ask for it, as it would have without this (the loaders keep it)
+        await asyncio.gather(*reads, return_exceptions=True)
 
     def prime_contents(self, contents: Sequence[model.Content]) -> None:
         for content in contents:
