@@ -1,12 +1,13 @@
 // The availability windows of many titles that have not ended by $now, with platform and region names.
 // The WITH makes FalkorDB start from each title's id index and walk its windows; with the window condition in
 // the same MATCH it scans every window of the graph instead (335 ms a title at 100,000 titles).
-// A window's ON and IN edges lead to its platform and region only, so their ends go unlabelled: checking the labels
-// cost FalkorDB 0.11 ms of 0.6 to 0.78 (20 titles, the same answers; bench/README.md).
+// Only windows have OF edges, and a window's ON and IN edges lead to its platform and region only, so none of their
+// ends is labelled here: checking the labels cost FalkorDB 0.14 ms of 0.6 to 0.78 (20 titles, the same answers;
+// bench/README.md).
 UNWIND $ids AS id
 MATCH (c:Content {id: id})
 WITH id, c
-MATCH (c)<-[:OF]-(w:AvailabilityWindow)
+MATCH (c)<-[:OF]-(w)
 WHERE w.available_until IS NULL OR w.available_until > $now
 OPTIONAL MATCH (w)-[:ON]->(p)
 OPTIONAL MATCH (w)-[:IN]->(r)
