@@ -11,7 +11,7 @@ import strawberry
 from mediagateway.graph.discovery import BrowseList as ListName
 from mediagateway.graph.discovery import BrowseRequest
 from mediagateway.resolvers.context import Info
-from mediagateway.resolvers.selection import selected_fields
+from mediagateway.resolvers.selection import selected_on_nodes
 from mediagateway.schema.arguments import checked_id, checked_region
 from mediagateway.schema.catalog import Content, content_of
 from mediagateway.schema.errors import InvalidArgumentError
@@ -66,6 +66,5 @@ async def browse(
         mood=None if mood is None else str(mood), within_days=days,
     ))
     info.context.loaders.prime_contents(found.contents)
-    selected = selected_fields(info, "nodes").keys() | selected_fields(info, "edges", "node").keys()
-    await info.context.loaders.load_parts([c.id for c in found.contents], selected)
+    await info.context.loaders.load_parts([c.id for c in found.contents], selected_on_nodes(info))
     return connection([content_of(c) for c in found.contents], found.total, page)

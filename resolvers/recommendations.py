@@ -13,7 +13,8 @@ from mediagateway.graph.errors import InvalidInput
 from mediagateway.recommend.context import MOODS, ViewingContext
 from mediagateway.recommend.service import MAX_RESULTS, RecommendationRequest
 from mediagateway.resolvers.context import Info
-from mediagateway.resolvers.selection import selected_fields
+from mediagateway.resolvers.loaders import TAXONOMY_FIELDS
+from mediagateway.resolvers.selection import selected_on_nodes
 from mediagateway.schema.arguments import checked_id
 from mediagateway.schema.catalog import Content, Platform, content_of
 from mediagateway.schema.errors import ClientError, InvalidArgumentError, NotFoundError
@@ -34,7 +35,6 @@ from mediagateway.schema.recommendations import (
 )
 
 DEV_USER_HEADER = "X-Dev-User-Id"
-TAXONOMY_FIELDS = frozenset({"genres", "moods"})
 
 
 class UnauthenticatedError(ClientError):
@@ -70,7 +70,7 @@ async def recommendations(
         raise InvalidArgumentError("onlyMyServices" if problem.field == "only_subscriptions" else "viewer",
                                    problem.message) from exc
     ids = [r.title_id for r in found]
-    if TAXONOMY_FIELDS & (selected_fields(info, "edges", "node").keys() | selected_fields(info, "nodes").keys()):
+    if TAXONOMY_FIELDS & selected_on_nodes(info):
         info.context.loaders.prefetch(info.context.loaders.taxonomy, ids)  # beside the titles, not after them
     contents = await info.context.loaders.content.load_many(ids)
     edges = [

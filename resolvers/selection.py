@@ -18,6 +18,11 @@ def selected_fields(info: Info, *path: str) -> dict[str, FieldNode]:
     return {name: found[0] for name, found in _fields_under(info, nodes).items()}
 
 
+def selected_on_nodes(info: Info) -> set[str]:
+    """The names of the fields selected on a connection's nodes, under `nodes` or under `edges { node }`."""
+    return selected_fields(info, "nodes").keys() | selected_fields(info, "edges", "node").keys()
+
+
 def _fields_under(info: Info, nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
     fragments = info._raw_info.fragments
     found: dict[str, list[FieldNode]] = {}
