@@ -2,7 +2,8 @@
 
 sentence-transformers on torch takes 16-20 ms for one short query on the project's 2-core machines; the same network
 exported to ONNX and run by ONNX Runtime on one thread, with the `tokenizers` library, takes 5.6 to 8 ms and gives
-the same vectors (cosine >= 0.9999, bench/README.md). Popular queries repeat, so recent vectors are kept.
+the same vectors (cosine >= 0.9999, bench/README.md). Popular queries repeat, so recent vectors are kept, and a
+search looks there first, on its own thread (`cached`), before it hands a miss to a worker thread (`encode_tokens`).
 
 The ONNX file is exported once per weights file, by `graph/onnx_export.py` (torch, transformers, onnx), to
 `<model cache>/<model>-<hash of the weights>.onnx` (`MG_MODEL_CACHE_DIR`, by default `<data_dir>/models`). Later
@@ -12,13 +13,14 @@ imports torch.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import onnxruntime
@@ -78,8 +80,49 @@ def exported_onnx(model: ModelFiles, models_dir: Path) -> Path:
     return path
 
 
+class CacheInfo(NamedTuple):
+    hits: int
+    misses: int
+    maxsize: int
+    currsize: int
+
+
+class VectorCache:
+    """The most recently used vectors by token ids, the least recently used dropped first; any thread may use it.
+
+    Keyed by token ids, not text: "Heat" and "heat " are one entry, and a huge text is a bounded key."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._vectors: OrderedDict[tuple[int, ...], list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._hits = self._misses = 0
+
+    def get(self, tokens: tuple[int, ...]) -> list[float] | None:
+        """A copy of the kept vector (what a caller does with its list does not reach the cache), or None."""
+        with self._lock:
+            vector = self._vectors.get(tokens)
+            if vector is None:
+                self._misses += 1
+                return None
+            self._hits += 1
+            self._vectors.move_to_end(tokens)
+        return vector.copy()
+
+    def put(self, tokens: tuple[int, ...], vector: list[float]) -> None:
+        with self._lock:
+            self._vectors[tokens] = vector.copy()
+            self._vectors.move_to_end(tokens)
+            if len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+    def info(self) -> CacheInfo:
+        with self._lock:
+            return CacheInfo(self._hits, self._misses, self._size, len(self._vectors))
+
+
 class QueryEncoder:
-    """Encodes short texts to L2-normalised vectors with ONNX Runtime; `encode_one` may be called from any thread."""
+    """Encodes short texts to L2-normalised vectors with ONNX Runtime; any thread may call it."""
 
     def __init__(
         self, onnx_path: Path, model: ModelFiles, threads: int = 1, cache_size: int = DEFAULT_CACHE_SIZE
@@ -88,8 +131,7 @@ class QueryEncoder:
         self._tokenizer = _tokenizer(model)
         self.dimension = int(self._session.get_outputs()[0].shape[1])
         self.threads = self._session.get_session_options().intra_op_num_threads
-        # Keyed by token ids, not text: "Heat" and "heat " are one entry, and a huge text is a bounded key.
-        self._cached_vector = functools.lru_cache(maxsize=cache_size)(self._vector_of_ids)
+        self._cache = VectorCache(cache_size)
 
     @classmethod
     def from_settings(
@@ -108,7 +150,21 @@ class QueryEncoder:
         return cls(path, files, threads or settings.query_encoder_threads, cache_size)
 
     def encode_one(self, text: str) -> list[float]:
-        vector: list[float] = self._cached_vector(tuple(self._tokenizer.encode(text).ids)).tolist()
+        tokens = self.tokens(text)
+        cached = self.cached(tokens)
+        return self.encode_tokens(tokens) if cached is None else cached
+
+    def tokens(self, text: str) -> tuple[int, ...]:
+        return tuple(self._tokenizer.encode(text).ids)
+
+    def cached(self, tokens: tuple[int, ...]) -> list[float] | None:
+        """The kept vector of these tokens, or None: quick enough for an event loop."""
+        return self._cache.get(tokens)
+
+    def encode_tokens(self, tokens: tuple[int, ...]) -> list[float]:
+        """Run the network on these tokens and keep the vector: milliseconds, so off the event loop."""
+        vector: list[float] = self._run([tokens])[0].tolist()
+        self._cache.put(tokens, vector)
         return vector
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> list[list[float]]:
@@ -122,13 +178,8 @@ class QueryEncoder:
         result: list[list[float]] = vectors.tolist()
         return result
 
-    def cache_info(self) -> functools._CacheInfo:
-        return self._cached_vector.cache_info()
-
-    def _vector_of_ids(self, ids: tuple[int, ...]) -> np.ndarray:
-        vector = self._run([ids])[0]
-        vector.flags.writeable = False  # shared by every caller of the cache
-        return vector
+    def cache_info(self) -> CacheInfo:
+        return self._cache.info()
 
     def _run(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
         input_ids, attention_mask = _padded(sequences)

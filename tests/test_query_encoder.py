@@ -146,6 +146,20 @@ def test_a_repeated_query_is_answered_from_the_cache(settings: Settings) -> None
     assert encoder.cache_info().currsize == 2
 
 
+def test_the_cache_drops_the_least_recently_used_vector(settings: Settings) -> None:
+    encoder = QueryEncoder.from_settings(settings, cache_size=2)
+    heat, western = encoder.tokens("heat"), encoder.tokens("a western")
+    encoder.encode_one("heat")
+    encoder.encode_one("a western")
+    encoder.encode_one("heat")  # used again: now "a western" is the oldest
+
+    encoder.encode_one("a war film")
+
+    assert encoder.cached(heat) == encoder.encode_tokens(heat)
+    assert encoder.cached(western) is None
+    assert encoder.cache_info().currsize == 2
+
+
 def test_queries_encoded_from_many_threads_at_once_get_their_own_vectors(encoder: QueryEncoder) -> None:
     texts = [f"a film about {n} brothers lost at sea" for n in range(40)]
     sequential = [encoder.encode([text])[0] for text in texts]
