@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.printer import print_schema
 from strawberry.types import ExecutionContext
 
+from mediagateway.schema.direct_resolvers import call_resolvers_directly
 from mediagateway.schema.execution import PlainLeafExecutor
 from mediagateway.schema.protection import ExtensionFactory, log_error, protection_extensions
 from mediagateway.schema.query import CONTENT_TYPES, Query
@@ -35,13 +36,15 @@ class GatewaySchema(strawberry.Schema):
 def build_schema(settings: Settings, *, observers: Sequence[ExtensionFactory] = ()) -> strawberry.Schema:
     """The schema for an app with `settings`; `observers` (metrics) come first, so they see every error as the
     client will."""
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=Query,
         mutation=_mutation_type(),
         types=CONTENT_TYPES,
         extensions=[*observers, *protection_extensions(settings)],
         execution_context_class=PlainLeafExecutor,
     )
+    call_resolvers_directly(schema)
+    return schema
 
 
 def _mutation_type() -> type | None:
