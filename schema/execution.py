@@ -26,8 +26,10 @@ off while any schema extension resolves fields (graphql-core middleware), as tho
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from functools import partial
-from typing import Any, TypeVar
+from operator import attrgetter
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from graphql import (
@@ -48,8 +50,11 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
-Read = Callable[[Any, None], Any]
+Read = Callable[[Any], Any]
+"""a plain field's value read from its source"""
 Serialize = Callable[[Any], Any]
 LeafPlan = tuple[Read, Serialize, bool]
 Plan = LeafPlan | None
@@ -101,7 +106,7 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             return _USUAL_WAY
         _, read, convert = entry
         try:
-            value = read(source, None)
+            value = read(source)
         except Exception:
             return _USUAL_WAY
         return convert(value)
@@ -116,7 +121,7 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             item = self._converter(field_type.of_type, node)
             return None if item is None else partial(_listed, item)
         if isinstance(field_type, GraphQLLeafType):
-            return partial(_leaf, field_type.serialize) if node.selection_set is None else None
+            return partial(_leaf, _serializer(field_type)) if node.selection_set is None else None
         if isinstance(field_type, GraphQLObjectType) and node.selection_set is not None:
             row = self._row(field_type, node.selection_set)
             return None if row is None else partial(_object, field_type.is_type_of, row)
@@ -163,7 +168,7 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         if field is None or not _is_plain(field):
             return None
         convert = self._converter(field.type, node)
-        return None if convert is None else (key, field.resolve, convert)  # type: ignore[return-value]
+        return None if convert is None else (key, _reader(field), convert)
 
 
 def _planned(plans: dict[tuple[str, str], P | None], parent_type: GraphQLObjectType, name: str,
@@ -180,7 +185,7 @@ def _plan_of(field: GraphQLField) -> Plan:
     leaf = get_nullable_type(field.type)
     if not isinstance(leaf, GraphQLLeafType) or not _is_plain(field):
         return None
-    return field.resolve, leaf.serialize, isinstance(field.type, GraphQLNonNull)  # type: ignore[return-value]
+    return _reader(field), _serializer(leaf), isinstance(field.type, GraphQLNonNull)
 
 
 def _is_plain(field: GraphQLField) -> bool:
@@ -223,7 +228,7 @@ def _object(checks: Callable[[Any, Any], Any] | None, row: Row, value: Any) -> A
     answer = {}
     for key, read, convert in row:
         try:
-            read_value = read(value, None)
+            read_value = read(value)
         except Exception:
             return _USUAL_WAY
         if (converted := convert(read_value)) is _USUAL_WAY:
@@ -232,7 +237,31 @@ def _object(checks: Callable[[Any, Any], Any] | None, row: Row, value: Any) -> A
     return answer
 
 
-def _constant(value: str, _source: Any, _info: None) -> str:
+def _reader(field: GraphQLField) -> Read:
+    """How to read a plain field: strawberry's default resolver reads the attribute of the field's Python name
+    with the schema's `default_resolver`, `getattr` unless configured otherwise; read it directly when so."""
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if isinstance(definition, StrawberryField) and definition.default_resolver is getattr \
+            and type(definition).get_result is StrawberryField.get_result:
+        return attrgetter(definition.python_name)
+    resolve = cast(Callable[..., Any], field.resolve)
+    return partial(resolve, info=None)
+
+
+def _serializer(leaf: GraphQLLeafType) -> Serialize:
+    """The leaf type's `serialize`; for a strawberry enum, a member's name looked up rather than searched for."""
+    if not isinstance(leaf, CustomGraphQLEnumType):
+        return leaf.serialize
+    members = cast(type[Enum], leaf.wrapped_cls)
+    names = {member: leaf.serialize(member) for member in members}
+    return partial(_enum_name, members, names, leaf.serialize)
+
+
+def _enum_name(members: type, names: dict[Any, str], serialize: Serialize, value: Any) -> Any:
+    return names[value] if value.__class__ is members else serialize(value)
+
+
+def _constant(value: str, _source: Any) -> str:
     return value
 
 
@@ -253,7 +282,7 @@ def _answer(plan: LeafPlan, source: Any) -> Any:
     """The field's serialised value, or `_USUAL_WAY` for graphql-core to answer it (and report what is wrong)."""
     read, serialize, non_null = plan
     try:
-        value = read(source, None)
+        value = read(source)
     except Exception:  # graphql-core reads it again and reports the error with the field's path
         return _USUAL_WAY
     if value is None:

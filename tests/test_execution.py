@@ -4,6 +4,7 @@ receives must be what graphql-core gives."""
 from __future__ import annotations
 
 import enum
+import operator
 from typing import Any, ClassVar, NewType
 
 import pytest
@@ -191,3 +192,33 @@ async def test_an_extension_that_resolves_fields_still_sees_every_leaf(executor:
     await _schema(executor, [ResolveEveryField]).execute("query { first { id title tags { name colour } } }")
 
     assert sorted(ResolveEveryField.seen) == sorted(["first", "id", "title", "tags", *["name", "colour"] * 2])
+
+
+class ItemsAndAttributes(dict[str, Any]):
+    name = "read as an attribute"
+
+
+@strawberry.type
+class Row:
+    name: str
+    colour: Colour
+
+
+@strawberry.type
+class RowQuery:
+    @strawberry.field
+    def rows(self) -> list[Row]:
+        rows = [ItemsAndAttributes(name="read as an item", colour="red"),
+                ItemsAndAttributes(name="blue", colour=Colour.BLUE)]
+        return rows  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("executor", [None, PlainLeafExecutor])
+async def test_a_schema_that_reads_fields_its_own_way_is_answered_its_way(executor: type | None) -> None:
+    schema = strawberry.Schema(query=RowQuery, execution_context_class=executor,
+                               config=StrawberryConfig(default_resolver=operator.getitem))
+
+    result = await schema.execute("query { rows { name colour } }")
+
+    assert result.errors is None
+    assert result.data == {"rows": [{"name": "read as an item", "colour": "RED"}, {"name": "blue", "colour": "BLUE"}]}
