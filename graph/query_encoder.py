@@ -94,12 +94,12 @@ class VectorCache:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._vectors: OrderedDict[tuple[int, ...], list[float]] = OrderedDict()
+        self._vectors: OrderedDict[tuple[int, ...], np.ndarray] = OrderedDict()  # float32: 1.5 KB a vector
         self._lock = threading.Lock()
         self._hits = self._misses = 0
 
     def get(self, tokens: tuple[int, ...]) -> list[float] | None:
-        """A copy of the kept vector (what a caller does with its list does not reach the cache), or None."""
+        """The kept vector as a new list (what a caller does with it does not reach the cache), or None."""
         with self._lock:
             vector = self._vectors.get(tokens)
             if vector is None:
@@ -107,11 +107,12 @@ class VectorCache:
                 return None
             self._hits += 1
             self._vectors.move_to_end(tokens)
-        return vector.copy()
+        result: list[float] = vector.tolist()
+        return result
 
-    def put(self, tokens: tuple[int, ...], vector: list[float]) -> None:
+    def put(self, tokens: tuple[int, ...], vector: np.ndarray) -> None:
         with self._lock:
-            self._vectors[tokens] = vector.copy()
+            self._vectors[tokens] = vector
             self._vectors.move_to_end(tokens)
             if len(self._vectors) > self._size:
                 self._vectors.popitem(last=False)
@@ -163,9 +164,10 @@ class QueryEncoder:
 
     def encode_tokens(self, tokens: tuple[int, ...]) -> list[float]:
         """Run the network on these tokens and keep the vector: milliseconds, so off the event loop."""
-        vector: list[float] = self._run([tokens])[0].tolist()
+        vector = self._run([tokens])[0]
         self._cache.put(tokens, vector)
-        return vector
+        result: list[float] = vector.tolist()
+        return result
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> list[list[float]]:
         """Many texts, without the cache: run in batches of texts of about one length, each padded to its longest."""
