@@ -179,9 +179,10 @@ class DiscoveryReads:
         people = {link["node"]["id"]: Person.model_validate(link["node"]) for row in rows for link in row["links"]}
         return {row["id"]: content_links(row["links"]) for row in rows}, people
 
-    async def windows(self, ids: Sequence[str], now: int) -> dict[str, list[AvailabilityWindow]]:
-        """Windows not ended by `now`, each title's in no particular order."""
-        rows = await self.store.read(Query.WINDOWS_OF_CONTENTS, {"ids": list(ids), "now": now})
+    async def windows(self, ids: Sequence[str], now: int,
+                      region: str | None = None) -> dict[str, list[AvailabilityWindow]]:
+        """Windows not ended by `now`, in `region` (every region when None), each title's in no particular order."""
+        rows = await self.store.read(Query.WINDOWS_OF_CONTENTS, {"ids": list(ids), "now": now, "region": region})
         return {row["id"]: [AvailabilityWindow.model_validate(w) for w in row["windows"]] for row in rows}
 
     async def people(self, ids: Sequence[str]) -> dict[str, Person]:

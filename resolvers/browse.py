@@ -11,7 +11,7 @@ import strawberry
 from mediagateway.graph.discovery import BrowseList as ListName
 from mediagateway.graph.discovery import BrowseRequest
 from mediagateway.resolvers.context import Info
-from mediagateway.resolvers.selection import selected_on_nodes
+from mediagateway.resolvers.selection import selected_on_nodes, window_regions_on_nodes
 from mediagateway.schema.arguments import checked_id, checked_region
 from mediagateway.schema.catalog import Content, content_of
 from mediagateway.schema.errors import InvalidArgumentError
@@ -65,6 +65,7 @@ async def browse(
         platform=None if platform is None else str(platform), genre=None if genre is None else str(genre),
         mood=None if mood is None else str(mood), within_days=days,
     ))
-    info.context.loaders.prime_contents(found.contents)
-    await info.context.loaders.load_parts([c.id for c in found.contents], selected_on_nodes(info))
+    loaders = info.context.loaders
+    loaders.prime_contents(found.contents)
+    await loaders.load_parts([c.id for c in found.contents], selected_on_nodes(info), window_regions_on_nodes(info))
     return connection([content_of(c) for c in found.contents], found.total, page)

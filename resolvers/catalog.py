@@ -79,7 +79,8 @@ async def where_to_watch(info: Info, content_id: strawberry.ID, region: str,
     if found is None:
         raise NotFoundError("title", key)
     now = info.context.now
-    windows = [w for w in shown_windows(await loaders.windows.load(key), now, region) if w.available_from <= now]
+    every_region = await loaders.windows.load((key, None))
+    windows = [w for w in shown_windows(every_region, now, region) if w.available_from <= now]
     ranked = sorted(windows, key=lambda w: _viewer_rank(w, subscribed))
     best = ranked[0] if ranked else None
     return WhereToWatch(

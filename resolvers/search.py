@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from mediagateway.graph.discovery import CatalogFilter, PersonHit, TitleHit, keywords
 from mediagateway.graph.model import VectorHit
 from mediagateway.resolvers.context import Info
-from mediagateway.resolvers.selection import selected_on_nodes
+from mediagateway.resolvers.selection import selected_on_nodes, window_regions_on_nodes
 from mediagateway.schema.arguments import checked_text
 from mediagateway.schema.catalog import content_of
 from mediagateway.schema.pagination import DEFAULT_PAGE_SIZE, PageRequest, encode_cursor, page_info
@@ -84,8 +84,9 @@ async def search(
     ranked = fuse(text, semantic, titles, people)
     passing = await info.context.reads.passing([c.id for c in ranked], catalog_filter, info.context.now,
                                                page.offset, page.size)
-    info.context.loaders.prime_contents(passing.contents)
-    await info.context.loaders.load_parts([c.id for c in passing.contents], selected_on_nodes(info))
+    loaders = info.context.loaders
+    loaders.prime_contents(passing.contents)
+    await loaders.load_parts([c.id for c in passing.contents], selected_on_nodes(info), window_regions_on_nodes(info))
     by_id = {c.id: c for c in ranked}
     edges = [
         SearchEdge(cursor=encode_cursor(page.offset + i), node=content_of(content),

@@ -231,8 +231,8 @@ class Content(Node):
     def availability(self, info: Info, region: str | None = None, platforms: list[strawberry.ID] | None = None,
                      first: int | None = DEFAULT_PAGE_SIZE, after: str | None = None,
                      ) -> Connection[AvailabilityWindow] | Awaitable[Connection[AvailabilityWindow]]:
-        now = info.context.now
-        return now_or_later(info.context.loaders.windows, str(self.id), lambda windows: paginate(
+        now, loaders = info.context.now, info.context.loaders
+        return now_or_later(loaders.windows, loaders.window_key(str(self.id), region), lambda windows: paginate(
             _shown(windows, now, region, platforms), first, after))
 
     @strawberry.field(graphql_type=Connection[RegionAvailability],
@@ -241,8 +241,8 @@ class Content(Node):
                                platforms: list[strawberry.ID] | None = None,
                                first: int | None = DEFAULT_PAGE_SIZE, after: str | None = None,
                                ) -> Connection[RegionAvailability] | Awaitable[Connection[RegionAvailability]]:
-        now = info.context.now
-        return now_or_later(info.context.loaders.windows, str(self.id), lambda windows: paginate(
+        now, loaders = info.context.now, info.context.loaders
+        return now_or_later(loaders.windows, loaders.window_key(str(self.id), region), lambda windows: paginate(
             grouped_by_region(_shown(windows, now, region, platforms)), first, after))
 
     @strawberry.field(description="Titles close to this one in meaning (text embeddings), or sharing people, "

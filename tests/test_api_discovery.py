@@ -11,6 +11,8 @@ import httpx
 import pytest
 from gql.transport.exceptions import TransportQueryError
 
+from mediagateway.graph.connect import open_store
+from mediagateway.graph.discovery import DiscoveryReads
 from mediagateway.graph.embeddings import TextEncoder, embedding_text
 from mediagateway.server import create_app
 from mediagateway.settings import Settings
@@ -413,6 +415,48 @@ async def test_a_browse_page_reads_the_parts_it_selects_and_no_others(api: str) 
         ("title:rififi", ["Crime"], 0)]
     assert statements_since(api, before) == {
         "browse/by_genre": 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1}
+
+
+WINDOWS_IN_A_REGION = """query($region: String) { browse(list: BY_GENRE, genre: "crime") { edges { node {
+  id inRegion: availability(region: $region) { nodes { region { id } } } } } } }"""
+WINDOWS_IN_A_REGION_AND_EVERY = """query($region: String) { browse(list: BY_GENRE, genre: "crime") { edges { node {
+  id inRegion: availability(region: $region) { nodes { region { id } } }
+  every: availability { nodes { region { id } } } } } } }"""
+
+
+async def test_a_page_reads_the_windows_of_the_regions_its_fields_ask_for(api: str) -> None:
+    before = statements_run(api)
+    both = await graphql(api, WINDOWS_IN_A_REGION_AND_EVERY, {"region": "GB"})
+    reads_for_both = statements_since(api, before)
+    before = statements_run(api)
+    one = await graphql(api, WINDOWS_IN_A_REGION, {"region": "GB"})
+    reads_for_one = statements_since(api, before)
+
+    def regions(result: dict[str, Any], field: str) -> dict[str, list[str]]:
+        edges = result["browse"]["edges"]
+        return {e["node"]["id"]: [w["region"]["id"] for w in e["node"][field]["nodes"]] for e in edges}
+
+    assert regions(both, "every") == {"title:the-wire": ["GB"], "title:heat": ["GB", "US", "US", "US"],
+                                      "title:rififi": []}
+    assert regions(both, "inRegion") == regions(one, "inRegion") == {
+        "title:the-wire": ["GB"], "title:heat": ["GB"], "title:rififi": []}
+    assert reads_for_both == {"browse/by_genre": 1, "availability/of_contents": 2}  # GB, and every region
+    assert reads_for_one == {"browse/by_genre": 1, "availability/of_contents": 1}
+
+
+async def test_the_windows_read_for_a_region_are_that_regions(loaded: int, embedded_settings: Settings) -> None:
+    runtime = await open_store(embedded_settings.model_copy(update={"graph_name": GRAPH}), bootstrap=False)
+    try:
+        reads = DiscoveryReads(runtime.store)
+        ids = ["title:heat", "title:the-wire", "title:toy-story"]
+        every, in_gb = await reads.windows(ids, loaded), await reads.windows(ids, loaded, "GB")
+    finally:
+        await runtime.close()
+
+    assert {i: sorted(w.id for w in ws) for i, ws in in_gb.items()} == {
+        i: sorted(w.id for w in ws if w.region_id == "GB") for i, ws in every.items() if any(
+            w.region_id == "GB" for w in ws)}
+    assert all(w.region_id == "GB" for ws in in_gb.values() for w in ws) and len(in_gb) == 3
 
 
 async def test_where_to_watch_is_one_round_trip(api: str) -> None:
