@@ -8,7 +8,8 @@ availability, genres and people costs 7 round trips, whatever the page size; tes
 it. The kinds are apart so that a page asking for genres does not read every title's cast. Search and browse read
 a page's windows, genres and moods themselves, when selected, before they return it (`load_parts`), so that the
 page then completes without awaiting. Windows are read for the region a field asks for (`availability(region:)`),
-or for every region: a page asking for windows in two regions, or in one and in every region, reads them twice.
+or for every region: a page asking for windows in two regions reads them twice, one asking in a region and in every
+region once (every region's windows answer for a region too).
 
 A title page (`content(id)` with any of its parts) costs two round trips, side by side, however many aliases ask for
 it: the title with all its parts in one statement (`title_page`), and the search for similar titles (a show's
@@ -105,7 +106,8 @@ class Loaders:
         awaiting anything, which saved 0.24 to 0.40 ms a page of 20 search results over HTTP (bench/README.md)."""
         reads = []
         if not selected.isdisjoint(WINDOW_FIELDS):
-            reads.append(self.windows.load_many([self.window_key(i, region) for region in regions for i in ids]))
+            read_in = {None} if None in regions else regions
+            reads.append(self.windows.load_many([self.window_key(i, region) for region in read_in for i in ids]))
         if not selected.isdisjoint(TAXONOMY_FIELDS):
             reads.append(self.taxonomy.load_many(ids))
         # A failed read fails the fields that ask for it, as it would have without this (the loaders keep it)
