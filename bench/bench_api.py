@@ -704,7 +704,7 @@ def served_before(server: ApiServer, workload: Workload, count: int, concurrency
         async with httpx.AsyncClient(timeout=60) as client:
             async def sender() -> None:
                 for body in pending:
-                    await client.post(server.url, json=body)
+                    (await client.post(server.url, json=body)).raise_for_status()
             await asyncio.gather(*(sender() for _ in range(concurrency)))
 
     started = time.perf_counter()
@@ -731,7 +731,8 @@ def bench_search(server: ApiServer, args: argparse.Namespace, report: Report) ->
     workload = served_before(server, phrases, args.served_before)
     m = measure(server, workload, args.rate, args)
     report.add("search", "searches served before, unmeasured", f"{args.served_before:,}")
-    new = new_phrases(phrases.variables[:args.served_before], workload.variables[:m.result.sent])
+    sent = [workload.variables[i % len(workload.variables)] for i in range(m.result.sent)]  # cycled, as sent
+    new = new_phrases(phrases.variables[:args.served_before], sent)
     report.add("search", "phrases new to the API in the run", f"{new:.0%}")
     report_run(report, "search", m)
     latency, clean = m.result.latency_ms, m.result.errors == 0

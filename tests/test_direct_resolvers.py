@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Any, cast
 
 import strawberry
@@ -12,11 +11,7 @@ from strawberry.types import Info
 
 from mediagateway.schema.direct_resolvers import call_resolvers_directly
 
-
-@strawberry.enum
-class Colour(enum.Enum):
-    RED = "red"
-    BLUE = "blue"
+from .test_execution import Colour
 
 
 @strawberry.input
