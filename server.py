@@ -35,10 +35,11 @@ from mediagateway.observability.logs import RequestLogMiddleware, configure_logg
 from mediagateway.observability.metrics import Metrics
 from mediagateway.recommend.build_process import build_apart
 from mediagateway.recommend.service import Recommender
-from mediagateway.resolvers.context import RequestContext, TextQueryEncoder
+from mediagateway.resolvers.context import RequestContext
 from mediagateway.resolvers.loaders import Loaders
+from mediagateway.resolvers.query_vectors import QueryVectors
 from mediagateway.resolvers.recommendations import DEV_USER_HEADER
-from mediagateway.resolvers.semantic import load_query_encoder
+from mediagateway.resolvers.semantic import load_query_vectors
 from mediagateway.schema.build import build_schema
 from mediagateway.schema.errors import NotReadyError
 from mediagateway.schema.protection import decode_request_json
@@ -58,7 +59,7 @@ class ServiceState:
         self.redis: redis.Redis | None = None
         self.schema_ready = False
         self.reads: DiscoveryReads | None = None
-        self.encoder: TextQueryEncoder | None = None
+        self.query_vectors: QueryVectors | None = None
         self._bootstrap_lock = asyncio.Lock()
         self._recommender: Recommender | None = None
         self._recommender_built_at = 0.0
@@ -82,7 +83,7 @@ class ServiceState:
         self.runtime = await open_store(self.settings, bootstrap=False)
         self.redis = redis.Redis.from_url(self.runtime.redis_url, socket_connect_timeout=2, socket_timeout=5)
         self.reads = DiscoveryReads(self.runtime.store)
-        self.encoder = await asyncio.to_thread(load_query_encoder, self.settings)
+        self.query_vectors = await asyncio.to_thread(load_query_vectors, self.settings)
         with contextlib.suppress(StoreUnavailable):
             await self.ensure_schema()
         # What is alive now (modules, the schema, the text model) lives as long as the process: out of the garbage
@@ -167,6 +168,8 @@ class ServiceState:
                 task.cancel()
         if self.redis is not None:
             self.redis.close()
+        if self.query_vectors is not None:
+            self.query_vectors.close()
         if self.runtime is not None:
             await self.runtime.close()
 
@@ -220,7 +223,8 @@ class GraphQLApp(GraphQL[RequestContext, None]):
         reads = state.reads or DiscoveryReads(runtime.store)
         now = int(time.time() * 1000)
         return RequestContext(repository=runtime.repository, reads=reads, loaders=Loaders(reads, now), now=now,
-                              backend=state.settings.backend.value, redis=state.jobs_redis, encoder=state.encoder,
+                              backend=state.settings.backend.value, redis=state.jobs_redis,
+                              query_vectors=state.query_vectors,
                               recommender=state.recommender, viewer_id=_viewer_id(request, state.settings))
 
 
@@ -248,6 +252,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.start()
         service.store_runtime.store.add_observer(metrics.observe_statement)
+        if service.query_vectors is not None:
+            service.query_vectors.add_observer(metrics.count_query_vector)
         try:
             yield
         finally:

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     query_encoder_threads: int = Field(
         1, gt=0, le=64, description="threads of the query text encoder; the API shares its cores with the database"
     )
+    query_vector_dir: Path | None = Field(None, description=(
+        "where the API processes of this host keep search phrases' vectors for each other "
+        "(resolvers/query_vectors.py); unset: <data_dir>/query-vectors"))
+    query_vector_cache_mb: int = Field(128, ge=0, description=(
+        "the most disk those vectors take, about 650 phrases a MB, the oldest dropped first; 0: each process keeps "
+        "its own only"))
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -119,3 +125,8 @@ class Settings(BaseSettings):
     def model_cache(self) -> Path:
         """Where files made from the models are kept: `model_cache_dir`, else `<data_dir>/models`."""
         return self.model_cache_dir or self.data_dir / "models"
+
+    @property
+    def query_vectors(self) -> Path:
+        """Where the API processes share phrases' vectors: `query_vector_dir`, else `<data_dir>/query-vectors`."""
+        return self.query_vector_dir or self.data_dir / "query-vectors"

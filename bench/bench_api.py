@@ -99,6 +99,7 @@ from mediagateway.ingest.generate import (
     weighted,
     zipf_rank,
 )
+from mediagateway.resolvers.query_vectors import forget_shared_vectors
 from mediagateway.resolvers.recommendations import DEV_USER_HEADER
 from mediagateway.settings import Mode, Settings
 
@@ -347,7 +348,8 @@ def server_environment(settings: Settings, mode: Mode) -> dict[str, str]:
     env.update(MG_BACKEND="embedded", MG_DATA_DIR=str(settings.data_dir), MG_GRAPH_NAME=settings.graph_name,
                MG_MODE=mode.value, MG_RECOMMEND_REFRESH_S=str(settings.recommend_refresh_s),
                MG_RECOMMEND_REBUILD_SHARE=str(settings.recommend_rebuild_share),
-               MG_RECOMMEND_RANK_AHEAD=str(settings.recommend_rank_ahead))
+               MG_RECOMMEND_RANK_AHEAD=str(settings.recommend_rank_ahead),
+               MG_QUERY_VECTOR_CACHE_MB=str(settings.query_vector_cache_mb))
     return env
 
 
@@ -716,7 +718,8 @@ def served_before(server: ApiServer, workload: Workload, count: int, concurrency
 
 def new_phrases(served: Sequence[dict[str, Any]], sent: Sequence[dict[str, Any]]) -> float:
     """The share of the `sent` searches whose phrase the API had not had before (neither in `served` nor earlier in
-    `sent`): those its text encoder runs for, at least (each worker keeps a cache of its own)."""
+    `sent`): those its text encoder runs for. The workers share the vectors they compute (resolvers/query_vectors.py);
+    with `--query-vector-cache-mb 0` each keeps its own, and a phrase is new to each worker it reaches."""
     seen = {variables["query"] for variables in served}
     new = 0
     for variables in sent:
@@ -843,6 +846,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--served-before", type=int, default=SERVED_BEFORE,
                         help="searches the API serves, unmeasured, before the search and max workloads measure; "
                              "0 measures a freshly started API, its query-vector cache empty")
+    parser.add_argument("--query-vector-cache-mb", type=int,
+                        default=Settings.model_fields["query_vector_cache_mb"].default,
+                        help="the disk the API's processes share phrases' vectors in (MG_QUERY_VECTOR_CACHE_MB); 0: "
+                             "each process keeps its own")
     parser.add_argument("--generate-load", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -850,7 +857,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def run(args: argparse.Namespace, bench_dir: Path, report: Report) -> None:
     settings = bench_settings(bench_dir / "store").model_copy(
         update={"embedded_startup_timeout_s": STORE_STARTUP_TIMEOUT_S, "recommend_refresh_s": args.refresh_s,
-                "recommend_rebuild_share": args.rebuild_share, "recommend_rank_ahead": args.rank_ahead})
+                "recommend_rebuild_share": args.rebuild_share, "recommend_rank_ahead": args.rank_ahead,
+                "query_vector_cache_mb": args.query_vector_cache_mb})
     store = embedded_server(settings)
     start = time.perf_counter()
     _, started = store.ensure_running()  # ours from here on, so that closing the loader's connection keeps it up
@@ -859,6 +867,7 @@ def run(args: argparse.Namespace, bench_dir: Path, report: Report) -> None:
     try:
         wanted = Loaded(args.titles, args.seed, args.users, as_of_ms=int(time.time() * 1000))
         uvloop.run(prepare_store(settings, bench_dir / "loaded.json", wanted, report))
+        forget_shared_vectors(settings.query_vectors)  # a run starts with no phrase's vector kept, as a new API
         # The recommend workload keeps one worker: each worker builds a snapshot of its own (bench/README.md).
         for mode, workloads, workers in ((Mode.PRODUCTION, WORKLOADS, args.workers),
                                          (Mode.DEVELOPMENT, DEVELOPMENT_WORKLOADS, 1)):

@@ -130,6 +130,8 @@ class QueryEncoder:
     ) -> None:
         self._session = _session(onnx_path, threads)
         self._tokenizer = _tokenizer(model)
+        self.fingerprint = onnx_path.stem
+        """The model and its weights (`all-MiniLM-L6-v2-<hash>`): vectors kept outside the process are keyed by it."""
         self.dimension = int(self._session.get_outputs()[0].shape[1])
         self.threads = self._session.get_session_options().intra_op_num_threads
         self._cache = VectorCache(cache_size)
@@ -161,6 +163,10 @@ class QueryEncoder:
     def cached(self, tokens: tuple[int, ...]) -> list[float] | None:
         """The kept vector of these tokens, or None: quick enough for an event loop."""
         return self._cache.get(tokens)
+
+    def keep(self, tokens: tuple[int, ...], vector: Sequence[float]) -> None:
+        """Keep a vector of these tokens that another process computed."""
+        self._cache.put(tokens, np.asarray(vector, dtype=np.float32))
 
     def encode_tokens(self, tokens: tuple[int, ...]) -> list[float]:
         """Run the network on these tokens and keep the vector: milliseconds, so off the event loop."""

@@ -3,7 +3,9 @@
 - `mediagateway_graphql_request_duration_seconds{operation, operation_type}`: GraphQL operations, parse to answer;
 - `mediagateway_graphql_errors_total{operation, code}`: their errors, by the `extensions.code` the client saw;
 - `mediagateway_graph_statement_duration_seconds{statement, outcome}`: every graph store statement, by its `Query`
-  name, `ok` or `error`.
+  name, `ok` or `error`;
+- `mediagateway_query_vectors_total{source}`: search phrases' vectors by where they came from: `process` (kept by
+  this process), `shared` (kept on disk by another process of the host) or `computed` (the text model ran).
 
 Each app has a registry of its own, not prometheus_client's global one, so two apps in one process (tests, or a
 second app mounted beside this one) never clash over metric names or mix their counts. With several uvicorn
@@ -70,6 +72,12 @@ class Metrics:
             "mediagateway_graph_statement_duration_seconds", "Graph store statements, by name and outcome",
             ["statement", "outcome"], buckets=STATEMENT_BUCKETS, registry=self.registry,
         )
+        self.query_vectors = Counter(
+            "mediagateway_query_vectors_total", "Search phrases' vectors, by where they came from",
+            ["source"], registry=self.registry,
+        )
+        self._vector_series = {source: self.query_vectors.labels(source)
+                               for source in ("process", "shared", "computed")}
         self.operation_names = OperationNames()
         self._statement_series: dict[tuple[str, bool], Histogram] = {}
 
@@ -79,6 +87,10 @@ class Metrics:
         if series is None:
             series = self._statement_series[(name, ok)] = self.statement_duration.labels(name, "ok" if ok else "error")
         series.observe(seconds)
+
+    def count_query_vector(self, source: str) -> None:
+        """A `VectorObserver` for the query vectors (resolvers/query_vectors.py)."""
+        self._vector_series[source].inc()
 
     def observe_operation(self, name: str | None, operation_type: str, seconds: float, codes: list[str]) -> None:
         label = self.operation_names.label(name)

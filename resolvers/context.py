@@ -1,11 +1,11 @@
 """What every resolver receives: the reads of the process's graph store, the request's DataLoaders and clock,
-the query encoder for semantic search, and the Redis of its jobs."""
+the query vectors of semantic search, and the Redis of its jobs."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import redis
 from strawberry.types import Info as StrawberryInfo
@@ -13,17 +13,10 @@ from strawberry.types import Info as StrawberryInfo
 from mediagateway.graph.discovery import DiscoveryReads
 from mediagateway.graph.repository import GraphRepository
 from mediagateway.resolvers.loaders import Loaders
+from mediagateway.resolvers.query_vectors import QueryVectors
 
 if TYPE_CHECKING:
     from mediagateway.recommend.service import Recommender
-
-
-class TextQueryEncoder(Protocol):
-    def tokens(self, text: str) -> tuple[int, ...]: ...
-
-    def cached(self, tokens: tuple[int, ...]) -> list[float] | None: ...
-
-    def encode_tokens(self, tokens: tuple[int, ...]) -> list[float]: ...
 
 
 @dataclass(frozen=True)
@@ -35,7 +28,7 @@ class RequestContext:
     """Epoch milliseconds when the request arrived: one instant for every availability decision it makes."""
     backend: str
     redis: redis.Redis
-    encoder: TextQueryEncoder | None
+    query_vectors: QueryVectors | None
     """None when semantic search is unavailable (the model could not be loaded): search is by keyword alone."""
     recommender: Callable[[], Awaitable[Recommender]]
     """The process's recommender, built on first use from a snapshot of the graph and rebuilt as it ages."""

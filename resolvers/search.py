@@ -102,13 +102,9 @@ async def search(
 
 
 async def _semantic(info: Info, text: str) -> list[VectorHit]:
-    encoder = info.context.encoder
-    if encoder is None:
+    if info.context.query_vectors is None:
         return []
-    tokens = encoder.tokens(text)
-    vector = encoder.cached(tokens)
-    if vector is None:  # the network runs off the event loop; a kept vector costs no thread hand-off
-        vector = await asyncio.to_thread(encoder.encode_tokens, tokens)
+    vector = await info.context.query_vectors.of(text)
     hits = await info.context.reads.repository.similar_by_text(vector, SEMANTIC_CANDIDATES)
     return [hit for hit in hits if hit.score >= SEMANTIC_FLOOR]
 

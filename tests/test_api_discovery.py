@@ -138,6 +138,30 @@ async def test_search_pages_follow_each_other_to_the_end(api: str) -> None:
     assert len(seen) == len(set(seen)) == result["totalCount"] >= 5
 
 
+def query_vector_sources(api: str) -> dict[str, float]:
+    """Where the server's search phrases' vectors came from, read from its metrics."""
+    sources = {}
+    for line in httpx.get(f"{api}/metrics").text.splitlines():
+        if line.startswith("mediagateway_query_vectors_total{"):
+            labels, value = line.rsplit(" ", 1)
+            sources[labels.split('source="', 1)[1].split('"', 1)[0]] = float(value)
+    return sources
+
+
+@pytest.mark.slow  # starts a second API process
+async def test_a_phrase_one_api_process_has_encoded_is_not_encoded_again_by_another(
+        api: str, embedded_settings: Settings) -> None:
+    phrase = "an ageing safecracker plans one last job"
+    before = query_vector_sources(api)
+    answer = await graphql(api, SEARCH, {"query": phrase})
+    assert query_vector_sources(api)["computed"] == before["computed"] + 1
+
+    with serving(embedded_settings, GRAPH) as other:
+        assert await graphql(other, SEARCH, {"query": phrase}) == answer
+        assert await graphql(other, SEARCH, {"query": phrase}) == answer
+        assert query_vector_sources(other) == {"process": 1, "shared": 1, "computed": 0}
+
+
 @pytest.mark.parametrize(("variables", "argument"), [
     ({"query": "   "}, "query"),
     ({"query": "heat", "filter": {"genres": ["crime\x07"]}}, "filter.genres"),
