@@ -78,8 +78,8 @@ class Settings(BaseSettings):
         "where the API processes of this host keep search phrases' vectors for each other "
         "(resolvers/query_vectors.py); unset: <data_dir>/query-vectors"))
     query_vector_cache_mb: int = Field(128, ge=0, description=(
-        "the most disk those vectors take, about 650 phrases a MB, the oldest dropped first; 0: each process keeps "
-        "its own only"))
+        "the most disk those vectors take, about 470 phrases a MB (60,000 in the default), the oldest dropped "
+        "first; 0: each process keeps its own only"))
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -3,7 +3,8 @@
 sentence-transformers on torch takes 16-20 ms for one short query on the project's 2-core machines; the same network
 exported to ONNX and run by ONNX Runtime on one thread, with the `tokenizers` library, takes 5.6 to 8 ms and gives
 the same vectors (cosine >= 0.9999, bench/README.md). Popular queries repeat, so recent vectors are kept, and a
-search looks there first, on its own thread (`cached`), before it hands a miss to a worker thread (`encode_tokens`).
+search looks there first, on its own thread (`cached`), before it hands a miss to a worker thread (`encode_tokens`);
+the API's processes also share what they compute (resolvers/query_vectors.py).
 
 The ONNX file is exported once per weights file, by `graph/onnx_export.py` (torch, transformers, onnx), to
 `<model cache>/<model>-<hash of the weights>.onnx` (`MG_MODEL_CACHE_DIR`, by default `<data_dir>/models`). Later

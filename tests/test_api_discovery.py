@@ -138,16 +138,6 @@ async def test_search_pages_follow_each_other_to_the_end(api: str) -> None:
     assert len(seen) == len(set(seen)) == result["totalCount"] >= 5
 
 
-def query_vector_sources(api: str) -> dict[str, float]:
-    """Where the server's search phrases' vectors came from, read from its metrics."""
-    sources = {}
-    for line in httpx.get(f"{api}/metrics").text.splitlines():
-        if line.startswith("mediagateway_query_vectors_total{"):
-            labels, value = line.rsplit(" ", 1)
-            sources[labels.split('source="', 1)[1].split('"', 1)[0]] = float(value)
-    return sources
-
-
 @pytest.mark.slow  # starts a second API process
 async def test_a_phrase_one_api_process_has_encoded_is_not_encoded_again_by_another(
         api: str, embedded_settings: Settings) -> None:
@@ -395,15 +385,25 @@ PAGE_WITH_EVERYTHING = """query($first: Int) { search(query: "chapter", first: $
   availability { nodes { platform { name } pricingModel price deepLink trustScore } } } } } }"""
 
 
-def statements_run(api: str) -> dict[str, float]:
-    """How many statements of each name the server has sent to the graph store, read from its metrics."""
-    counts: dict[str, float] = {}
+def metric_by(api: str, metric: str, label: str) -> dict[str, float]:
+    """A metric of the server's /metrics, its samples summed by the value of one label."""
+    totals: dict[str, float] = {}
     for line in httpx.get(f"{api}/metrics").text.splitlines():
-        if line.startswith("mediagateway_graph_statement_duration_seconds_count{"):
+        if line.startswith(metric + "{"):
             labels, value = line.rsplit(" ", 1)
-            name = labels.split('statement="', 1)[1].split('"', 1)[0]
-            counts[name] = counts.get(name, 0) + float(value)
-    return counts
+            name = labels.split(f'{label}="', 1)[1].split('"', 1)[0]
+            totals[name] = totals.get(name, 0) + float(value)
+    return totals
+
+
+def statements_run(api: str) -> dict[str, float]:
+    """How many statements of each name the server has sent to the graph store."""
+    return metric_by(api, "mediagateway_graph_statement_duration_seconds_count", "statement")
+
+
+def query_vector_sources(api: str) -> dict[str, float]:
+    """Where the server's search phrases' vectors came from."""
+    return metric_by(api, "mediagateway_query_vectors_total", "source")
 
 
 def statements_since(api: str, before: dict[str, float]) -> dict[str, float]:
