@@ -19,7 +19,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from rq import Queue
 
-from mediagateway.graph.embedded import EmbeddedInstance, EmbeddedServer
+from mediagateway.graph.embedded import PLAN_CACHE_SIZE, EmbeddedInstance, EmbeddedServer
 from mediagateway.graph.errors import EmbeddedStoreError
 
 FIND_OR_START = (
@@ -163,3 +163,18 @@ def test_the_same_process_serves_a_real_rq_worker(server: EmbeddedServer) -> Non
 def test_a_data_dir_too_long_for_a_socket_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EmbeddedStoreError, match="too long for a unix socket path"):
         EmbeddedServer(tmp_path / ("d" * 120)).ensure_running()
+
+
+def test_statements_stay_planned_while_hundreds_run_in_turn(server: EmbeddedServer) -> None:
+    instance, _ = server.ensure_running()
+    client = redis.Redis.from_url(instance.redis_url)
+    statements = [f"RETURN {n} AS n{n}" for n in range(PLAN_CACHE_SIZE - 1)]  # distinct texts: distinct plans
+
+    def cached(statement: str) -> bool:
+        statistics = client.execute_command("GRAPH.QUERY", "plans", statement, "--compact")[-1]
+        return b"Cached execution: 1" in statistics
+
+    for statement in statements:
+        cached(statement)
+
+    assert all(cached(statement) for statement in statements)
