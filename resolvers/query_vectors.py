@@ -56,6 +56,7 @@ class SharedVectors:
     """Query vectors of one model in the cache file under `directory`, at most `size_mb` of them."""
 
     def __init__(self, directory: Path, model: str, size_mb: int) -> None:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # what viewers search for is theirs
         # Evicting the least recently stored keeps a read a read; least recently used would write on every hit.
         self._cache = diskcache.Cache(str(directory), size_limit=size_mb << 20,
                                       eviction_policy="least-recently-stored", timeout=1)

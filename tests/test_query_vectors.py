@@ -4,6 +4,7 @@ file that cannot be used costs only the computing."""
 from __future__ import annotations
 
 import logging
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -37,14 +38,15 @@ def counted(vectors: QueryVectors) -> list[Source]:
 
 
 def test_a_kept_vector_reads_back_as_its_float32_values_for_its_model_only(tmp_path: Path) -> None:
-    shared = SharedVectors(tmp_path, MODEL, size_mb=1)
+    shared = SharedVectors(tmp_path / "vectors", MODEL, size_mb=1)
     vector = [0.1, -0.25, 1 / 3]
 
     shared.put((101, 2054, 102), vector)
 
     assert shared.get((101, 2054, 102)) == np.asarray(vector, dtype=np.float32).tolist()
     assert shared.get((101, 2055, 102)) is None
-    assert SharedVectors(tmp_path, "another-model", size_mb=1).get((101, 2054, 102)) is None
+    assert SharedVectors(tmp_path / "vectors", "another-model", size_mb=1).get((101, 2054, 102)) is None
+    assert stat.S_IMODE((tmp_path / "vectors").stat().st_mode) == 0o700  # only the service reads what was searched
 
 
 def test_the_cache_keeps_to_its_size_dropping_the_oldest(tmp_path: Path) -> None:
