@@ -10,7 +10,9 @@ encoder first encodes 20 other queries to warm up. Measured:
 - the ONNX encoder (`QueryEncoder`, `MG_QUERY_ENCODER_THREADS` threads, 1 by default) with its cache off: every
   query runs the network;
 - the same with its cache: the first pass over the 200 queries (hits only where a query repeats) and a second pass
-  (every query a hit).
+  (every query a hit);
+- the cache file the API's processes share vectors through (`SharedVectors`, resolvers/query_vectors.py): a write
+  of each query's vector, then a read of it.
 
 The encoders take each query in turn (and each batch, with --batches), so load from elsewhere on a shared machine
 falls on all of them alike.
@@ -33,6 +35,7 @@ from mediagateway.graph.embeddings import TextEncoder, embedding_text
 from mediagateway.graph.query_encoder import QueryEncoder
 from mediagateway.ingest.demo import load_titles
 from mediagateway.ingest.generate import user_queries
+from mediagateway.resolvers.query_vectors import SharedVectors
 from mediagateway.settings import Settings
 
 WARMUP = 20
@@ -52,7 +55,7 @@ def per_call_ms(encoders: dict[str, Callable[[str], object]], texts: Sequence[st
 
 def report(label: str, samples_ms: np.ndarray) -> None:
     p50, p99 = np.percentile(samples_ms, [50, 99])
-    print(f"{label:<44} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   mean {samples_ms.mean():6.2f} ms")
+    print(f"{label:<44} p50 {p50:7.3f} ms   p99 {p99:7.3f} ms   mean {samples_ms.mean():7.3f} ms")
 
 
 def cosine_floor(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> float:
@@ -88,6 +91,21 @@ def bench_queries(settings: Settings, queries: list[str], warmup: list[str]) -> 
 
     similarity = cosine_floor([uncached.encode_one(q) for q in queries], sentence_transformers.encode(queries))
     print(f"lowest cosine to sentence-transformers over the queries: {similarity:.6f}")
+    bench_shared(settings, cached, queries)
+
+
+def bench_shared(settings: Settings, encoder: QueryEncoder, queries: list[str]) -> None:
+    shared = SharedVectors(settings.query_vectors, encoder.fingerprint, settings.query_vector_cache_mb)
+    vectors = {encoder.tokens(query): encoder.encode_one(query) for query in queries}
+    for label, operation in (("shared cache file, write", lambda tokens: shared.put(tokens, vectors[tokens])),
+                             ("shared cache file, read", shared.get)):
+        samples = []
+        for tokens in vectors:
+            started = time.perf_counter()
+            operation(tokens)
+            samples.append((time.perf_counter() - started) * 1000)
+        report(label, np.asarray(samples))
+    shared.close()
 
 
 def bench_batches(settings: Settings, threads: int) -> None:
