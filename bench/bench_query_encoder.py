@@ -28,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -40,9 +41,10 @@ from mediagateway.settings import Settings
 
 WARMUP = 20
 BATCH = 64
+T = TypeVar("T")
 
 
-def per_call_ms(encoders: dict[str, Callable[[str], object]], texts: Sequence[str]) -> dict[str, np.ndarray]:
+def per_call_ms(encoders: dict[str, Callable[[T], object]], texts: Sequence[T]) -> dict[str, np.ndarray]:
     """Each text through every encoder in turn, so a burst of load from elsewhere falls on all of them alike."""
     samples: dict[str, list[float]] = {label: [] for label in encoders}
     for text in texts:
@@ -97,14 +99,12 @@ def bench_queries(settings: Settings, queries: list[str], warmup: list[str]) -> 
 def bench_shared(settings: Settings, encoder: QueryEncoder, queries: list[str]) -> None:
     shared = SharedVectors(settings.query_vectors, encoder.fingerprint, settings.query_vector_cache_mb)
     vectors = {encoder.tokens(query): encoder.encode_one(query) for query in queries}
-    for label, operation in (("shared cache file, write", lambda tokens: shared.put(tokens, vectors[tokens])),
-                             ("shared cache file, read", shared.get)):
-        samples = []
-        for tokens in vectors:
-            started = time.perf_counter()
-            operation(tokens)
-            samples.append((time.perf_counter() - started) * 1000)
-        report(label, np.asarray(samples))
+    operations: dict[str, Callable[[tuple[int, ...]], object]] = {
+        "shared cache file, write": lambda tokens: shared.put(tokens, vectors[tokens]),
+        "shared cache file, read": shared.get,  # each phrase's read just after its write
+    }
+    for label, samples in per_call_ms(operations, list(vectors)).items():
+        report(label, samples)
     shared.close()
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from typing import get_args
 
 from graphql import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -30,6 +31,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionContext
 
 from mediagateway.observability.logs import current_request
+from mediagateway.resolvers.query_vectors import Source
 from mediagateway.schema.protection import INTERNAL, error_code
 
 OPERATION_NAME_LIMIT = 200
@@ -76,8 +78,7 @@ class Metrics:
             "mediagateway_query_vectors_total", "Search phrases' vectors, by where they came from",
             ["source"], registry=self.registry,
         )
-        self._vector_series = {source: self.query_vectors.labels(source)
-                               for source in ("process", "shared", "computed")}
+        self._vector_series = {source: self.query_vectors.labels(source) for source in get_args(Source)}
         self.operation_names = OperationNames()
         self._statement_series: dict[tuple[str, bool], Histogram] = {}
 
@@ -88,7 +89,7 @@ class Metrics:
             series = self._statement_series[(name, ok)] = self.statement_duration.labels(name, "ok" if ok else "error")
         series.observe(seconds)
 
-    def count_query_vector(self, source: str) -> None:
+    def count_query_vector(self, source: Source) -> None:
         """A `VectorObserver` for the query vectors (resolvers/query_vectors.py)."""
         self._vector_series[source].inc()
 
