@@ -39,7 +39,8 @@ from mediagateway.resolvers.context import RequestContext
 from mediagateway.resolvers.loaders import Loaders
 from mediagateway.resolvers.query_vectors import QueryVectors
 from mediagateway.resolvers.recommendations import DEV_USER_HEADER
-from mediagateway.resolvers.semantic import load_query_vectors
+from mediagateway.resolvers.search_candidates import SearchCandidates
+from mediagateway.resolvers.semantic import load_query_vectors, load_search_candidates
 from mediagateway.schema.build import build_schema
 from mediagateway.schema.errors import NotReadyError
 from mediagateway.schema.protection import decode_request_json
@@ -60,6 +61,7 @@ class ServiceState:
         self.schema_ready = False
         self.reads: DiscoveryReads | None = None
         self.query_vectors: QueryVectors | None = None
+        self.search_candidates: SearchCandidates | None = None
         self._bootstrap_lock = asyncio.Lock()
         self._recommender: Recommender | None = None
         self._recommender_built_at = 0.0
@@ -84,6 +86,8 @@ class ServiceState:
         self.redis = redis.Redis.from_url(self.runtime.redis_url, socket_connect_timeout=2, socket_timeout=5)
         self.reads = DiscoveryReads(self.runtime.store)
         self.query_vectors = await asyncio.to_thread(load_query_vectors, self.settings)
+        self.search_candidates = await asyncio.to_thread(load_search_candidates, self.settings,
+                                                         self.runtime.generation)
         with contextlib.suppress(StoreUnavailable):
             await self.ensure_schema()
         # What is alive now (modules, the schema, the text model) lives as long as the process: out of the garbage
@@ -170,6 +174,8 @@ class ServiceState:
             self.redis.close()
         if self.query_vectors is not None:
             self.query_vectors.close()
+        if self.search_candidates is not None:
+            self.search_candidates.close()
         if self.runtime is not None:
             await self.runtime.close()
 
@@ -224,7 +230,7 @@ class GraphQLApp(GraphQL[RequestContext, None]):
         now = int(time.time() * 1000)
         return RequestContext(repository=runtime.repository, reads=reads, loaders=Loaders(reads, now), now=now,
                               backend=state.settings.backend.value, redis=state.jobs_redis,
-                              query_vectors=state.query_vectors,
+                              query_vectors=state.query_vectors, search_candidates=state.search_candidates,
                               recommender=state.recommender, viewer_id=_viewer_id(request, state.settings))
 
 
@@ -254,6 +260,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         service.store_runtime.store.add_observer(metrics.observe_statement)
         if service.query_vectors is not None:
             service.query_vectors.add_observer(metrics.count_query_vector)
+        if service.search_candidates is not None:
+            service.search_candidates.add_observer(metrics.count_search_candidates)
         try:
             yield
         finally:

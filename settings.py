@@ -80,6 +80,15 @@ class Settings(BaseSettings):
     query_vector_cache_mb: int = Field(128, ge=0, description=(
         "the most disk those vectors take, about 470 phrases a MB (60,000 in the default), the oldest dropped "
         "first; 0: each process keeps its own only"))
+    search_candidate_dir: Path | None = Field(None, description=(
+        "where the API processes of this host keep search phrases' candidate lists for each other "
+        "(resolvers/search_candidates.py); unset: <data_dir>/search-candidates"))
+    search_candidate_cache_mb: int = Field(256, ge=0, description=(
+        "the most disk those lists take, about 40 phrases a MB (10,000 in the default), the oldest dropped "
+        "first; 0: not kept, every search reads its candidates"))
+    search_candidate_ttl_s: float = Field(600.0, gt=0, description=(
+        "a kept list is dropped this long after it was read; the service's own writes to the catalog drop the "
+        "lists at once, this bounds what other writers (an analyst in Neo4j Browser) leave"))
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -130,3 +139,9 @@ class Settings(BaseSettings):
     def query_vectors(self) -> Path:
         """Where the API processes share phrases' vectors: `query_vector_dir`, else `<data_dir>/query-vectors`."""
         return self.query_vector_dir or self.data_dir / "query-vectors"
+
+    @property
+    def search_candidates(self) -> Path:
+        """Where the API processes share phrases' candidate lists: `search_candidate_dir`, else
+        `<data_dir>/search-candidates`."""
+        return self.search_candidate_dir or self.data_dir / "search-candidates"

@@ -101,6 +101,7 @@ from mediagateway.ingest.generate import (
 )
 from mediagateway.resolvers.query_vectors import forget_shared_vectors
 from mediagateway.resolvers.recommendations import DEV_USER_HEADER
+from mediagateway.resolvers.search_candidates import forget_search_candidates
 from mediagateway.settings import Mode, Settings
 
 # --- the GraphQL documents ---------------------------------------------------------------------------------------
@@ -349,7 +350,8 @@ def server_environment(settings: Settings, mode: Mode) -> dict[str, str]:
                MG_MODE=mode.value, MG_RECOMMEND_REFRESH_S=str(settings.recommend_refresh_s),
                MG_RECOMMEND_REBUILD_SHARE=str(settings.recommend_rebuild_share),
                MG_RECOMMEND_RANK_AHEAD=str(settings.recommend_rank_ahead),
-               MG_QUERY_VECTOR_CACHE_MB=str(settings.query_vector_cache_mb))
+               MG_QUERY_VECTOR_CACHE_MB=str(settings.query_vector_cache_mb),
+               MG_SEARCH_CANDIDATE_CACHE_MB=str(settings.search_candidate_cache_mb))
     return env
 
 
@@ -850,6 +852,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         default=Settings.model_fields["query_vector_cache_mb"].default,
                         help="the disk the API's processes share phrases' vectors in (MG_QUERY_VECTOR_CACHE_MB); 0: "
                              "each process keeps its own")
+    parser.add_argument("--search-candidate-cache-mb", type=int,
+                        default=Settings.model_fields["search_candidate_cache_mb"].default,
+                        help="the disk the API's processes keep phrases' candidate lists in "
+                             "(MG_SEARCH_CANDIDATE_CACHE_MB); 0: every search reads its candidates")
     parser.add_argument("--generate-load", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -858,7 +864,8 @@ def run(args: argparse.Namespace, bench_dir: Path, report: Report) -> None:
     settings = bench_settings(bench_dir / "store").model_copy(
         update={"embedded_startup_timeout_s": STORE_STARTUP_TIMEOUT_S, "recommend_refresh_s": args.refresh_s,
                 "recommend_rebuild_share": args.rebuild_share, "recommend_rank_ahead": args.rank_ahead,
-                "query_vector_cache_mb": args.query_vector_cache_mb})
+                "query_vector_cache_mb": args.query_vector_cache_mb,
+                "search_candidate_cache_mb": args.search_candidate_cache_mb})
     store = embedded_server(settings)
     start = time.perf_counter()
     _, started = store.ensure_running()  # ours from here on, so that closing the loader's connection keeps it up
@@ -867,7 +874,9 @@ def run(args: argparse.Namespace, bench_dir: Path, report: Report) -> None:
     try:
         wanted = Loaded(args.titles, args.seed, args.users, as_of_ms=int(time.time() * 1000))
         uvloop.run(prepare_store(settings, bench_dir / "loaded.json", wanted, report))
-        forget_shared_vectors(settings.query_vectors)  # a run starts with no phrase's vector kept, as a new API
+        # a run starts with no phrase's vector or candidates kept, as a new API
+        forget_shared_vectors(settings.query_vectors)
+        forget_search_candidates(settings.search_candidates)
         # The recommend workload keeps one worker: each worker builds a snapshot of its own (bench/README.md).
         for mode, workloads, workers in ((Mode.PRODUCTION, WORKLOADS, args.workers),
                                          (Mode.DEVELOPMENT, DEVELOPMENT_WORKLOADS, 1)):

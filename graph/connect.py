@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mediagateway.graph.catalog_generation import CatalogGeneration
 from mediagateway.graph.embedded import EmbeddedServer
 from mediagateway.graph.errors import StoreError
 from mediagateway.graph.falkordb_store import FalkorDBStore
@@ -26,6 +27,8 @@ class StoreRuntime:
     redis_url: str
     embedded: EmbeddedServer | None
     started_embedded: bool
+    generation: CatalogGeneration
+    """advanced by the store's writes that change what search finds"""
 
     @property
     def repository(self) -> GraphRepository:
@@ -33,6 +36,7 @@ class StoreRuntime:
 
     async def close(self) -> None:
         await self.store.close()
+        await self.generation.close()
         if self.embedded is not None and self.started_embedded:
             self.embedded.stop()
 
@@ -95,7 +99,9 @@ async def open_store(settings: Settings, *, bootstrap: bool = True) -> StoreRunt
         if server is not None and started:
             server.stop()
         raise
-    runtime = StoreRuntime(store, redis_url, server, started)
+    generation = CatalogGeneration(redis_url, settings.graph_name)
+    store.add_change_listener(generation.advance)
+    runtime = StoreRuntime(store, redis_url, server, started, generation)
     if bootstrap:
         try:
             await runtime.store.bootstrap_schema()

@@ -215,7 +215,7 @@ class FalkorDBStore(GraphStore):
     async def read(self, query: Query, params: Params | None = None) -> list[Row]:
         return await self._run(query, params, read_only=True)
 
-    async def write(self, query: Query, params: Params | None = None) -> list[Row]:
+    async def _write(self, query: Query, params: Params | None = None) -> list[Row]:
         return await self._run(query, params, read_only=False)
 
     async def _run(self, query: Query, params: Params | None, *, read_only: bool) -> list[Row]:
@@ -297,6 +297,7 @@ class FalkorDBStore(GraphStore):
             raise
         await self.bootstrap_schema()
         await self._until_schema_built()
+        await self._search_changed()
 
     async def _until_schema_built(self) -> None:
         """Indexes made over existing nodes are built in the background; until then reads scan instead."""

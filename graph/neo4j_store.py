@@ -49,7 +49,7 @@ class Neo4jStore(GraphStore):
     async def read(self, query: Query, params: Params | None = None) -> list[Row]:
         return await self._run(self.book[query], params, RoutingControl.READ, query.value)
 
-    async def write(self, query: Query, params: Params | None = None) -> list[Row]:
+    async def _write(self, query: Query, params: Params | None = None) -> list[Row]:
         return await self._run(self.book[query], params, RoutingControl.WRITE, query.value)
 
     async def _run(self, text: str, params: Params | None, routing: RoutingControl, what: str) -> list[Row]:

@@ -8,7 +8,7 @@ lists of rows in batches, searches vector indexes and bootstraps the schema. Ada
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -23,6 +23,15 @@ Params = Mapping[str, Any]
 QueryObserver = Callable[[str, float, bool], None]
 """Told of every statement a store ran: its name (a `Query` value), seconds taken, and whether it succeeded.
 Called on the request's path, so it must be quick and must not raise."""
+ChangeListener = Callable[[], Awaitable[None]]
+"""Awaited after each write that changes what a search phrase finds (`CHANGES_SEARCH`); must not raise."""
+
+CHANGES_SEARCH = frozenset({
+    Query.CONTENT_UPSERT, Query.CONTENT_SET_TEXT_EMBEDDING, Query.PERSON_UPSERT, Query.RESOLVE_SPLIT_MOVE,
+    Query.DELETE_ALL,
+})
+"""The writes of titles' text, people and credits, and text embeddings: what search's candidate lists are read from
+(resolvers/search.py). A new statement that writes any of those belongs here."""
 
 
 class VectorIndex(Enum):
@@ -62,7 +71,7 @@ def chunks(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
 
 
 class GraphStore(ABC):
-    """Named Cypher against one backend. Subclasses implement `read`, `write`, `bootstrap_schema`, `close`."""
+    """Named Cypher against one backend. Subclasses implement `read`, `_write`, `bootstrap_schema`, `close`."""
 
     dialect: Dialect
 
@@ -73,6 +82,7 @@ class GraphStore(ABC):
         self.schema = schema
         self.batch_size = batch_size
         self._observers: list[QueryObserver] = []
+        self._change_listeners: list[ChangeListener] = []
 
     def add_observer(self, observer: QueryObserver) -> None:
         """Have `observer` told of every statement run from now on (metrics)."""
@@ -82,13 +92,27 @@ class GraphStore(ABC):
         for observer in self._observers:
             observer(name, seconds, ok)
 
+    def add_change_listener(self, listener: ChangeListener) -> None:
+        """Have `listener` awaited after each write that changes what search finds (the catalog's generation)."""
+        self._change_listeners.append(listener)
+
+    async def _search_changed(self) -> None:
+        for listener in self._change_listeners:
+            await listener()
+
     @abstractmethod
     async def read(self, query: Query, params: Params | None = None) -> list[Row]:
         """Run a read-only statement; reads may go to replicas."""
 
-    @abstractmethod
     async def write(self, query: Query, params: Params | None = None) -> list[Row]:
         """Run a statement that writes, in one transaction."""
+        rows = await self._write(query, params)
+        if query in CHANGES_SEARCH:
+            await self._search_changed()
+        return rows
+
+    @abstractmethod
+    async def _write(self, query: Query, params: Params | None = None) -> list[Row]: ...
 
     @abstractmethod
     async def bootstrap_schema(self) -> None:

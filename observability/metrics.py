@@ -5,7 +5,9 @@
 - `mediagateway_graph_statement_duration_seconds{statement, outcome}`: every graph store statement, by its `Query`
   name, `ok` or `error`;
 - `mediagateway_query_vectors_total{source}`: search phrases' vectors by where they came from: `process` (kept by
-  this process), `shared` (kept on disk by another process of the host) or `computed` (the text model ran).
+  this process), `shared` (kept on disk by another process of the host) or `computed` (the text model ran);
+- `mediagateway_search_candidates_total{source}`: searches by where their candidate lists came from: `kept` (by an
+  API process of the host, in the catalog's current generation) or `computed` (read from the store).
 
 Each app has a registry of its own, not prometheus_client's global one, so two apps in one process (tests, or a
 second app mounted beside this one) never clash over metric names or mix their counts. With several uvicorn
@@ -31,7 +33,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionContext
 
 from mediagateway.observability.logs import current_request
-from mediagateway.resolvers.query_vectors import Source
+from mediagateway.resolvers import query_vectors, search_candidates
 from mediagateway.schema.protection import INTERNAL, error_code
 
 OPERATION_NAME_LIMIT = 200
@@ -78,7 +80,14 @@ class Metrics:
             "mediagateway_query_vectors_total", "Search phrases' vectors, by where they came from",
             ["source"], registry=self.registry,
         )
-        self._vector_series = {source: self.query_vectors.labels(source) for source in get_args(Source)}
+        self._vector_series = {source: self.query_vectors.labels(source)
+                               for source in get_args(query_vectors.Source)}
+        self.search_candidates = Counter(
+            "mediagateway_search_candidates_total", "Searches, by where their candidate lists came from",
+            ["source"], registry=self.registry,
+        )
+        self._candidate_series = {source: self.search_candidates.labels(source)
+                                  for source in get_args(search_candidates.Source)}
         self.operation_names = OperationNames()
         self._statement_series: dict[tuple[str, bool], Histogram] = {}
 
@@ -89,9 +98,13 @@ class Metrics:
             series = self._statement_series[(name, ok)] = self.statement_duration.labels(name, "ok" if ok else "error")
         series.observe(seconds)
 
-    def count_query_vector(self, source: Source) -> None:
+    def count_query_vector(self, source: query_vectors.Source) -> None:
         """A `VectorObserver` for the query vectors (resolvers/query_vectors.py)."""
         self._vector_series[source].inc()
+
+    def count_search_candidates(self, source: search_candidates.Source) -> None:
+        """A `CandidateObserver` for the kept candidate lists (resolvers/search_candidates.py)."""
+        self._candidate_series[source].inc()
 
     def observe_operation(self, name: str | None, operation_type: str, seconds: float, codes: list[str]) -> None:
         label = self.operation_names.label(name)

@@ -14,6 +14,10 @@ fused by reciprocal rank, then filtered in the graph, then paged.
    and answers how many pass and the page's summaries. `totalCount` is how many candidates pass: search ranks
    the best couple of hundred titles, it does not count the catalog (browse does). A filter on availability
    counts windows trusted at least 0.5 today only.
+
+Steps 1 and 2 depend only on the phrase and the catalog's text, so their fused list is kept for the next search of
+the phrase by any API process of the host, until a write changes what search reads (resolvers/search_candidates.py);
+step 3 and the page are read live on every search.
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ RRF_K = 60
 WEIGHTS = {MatchReason.SEMANTIC: 1.0, MatchReason.TITLE: 1.0, MatchReason.PERSON: 0.8}
 MAX_QUERY_LENGTH = 500
 _ROLE_ORDER = {"director": 0, "writer": 1, "actor": 2}
+_RECIPE = (f"v1:{SEMANTIC_CANDIDATES}:{SEMANTIC_FLOOR}:{KEYWORD_CANDIDATES}:{PEOPLE_MATCHED}:{RRF_K}:"
+           f"{sorted((reason.value, weight) for reason, weight in WEIGHTS.items())}")
+"""how this code reads and fuses candidates, in the key of those it keeps (v1: the format of `Candidate.plain`)"""
+PlainCandidate = tuple[str, float, float | None, tuple[str, ...] | None, float, tuple[tuple[str, str, str, str], ...]]
 
 
 @dataclass
@@ -50,6 +58,18 @@ class Candidate:
     title_words: list[str] | None = None
     title_share: float = 0.0
     people: list[PersonHit] = field(default_factory=list)
+
+    def plain(self) -> PlainCandidate:
+        """The candidate as plain values, to be kept (resolvers/search_candidates.py)."""
+        return (self.id, self.score, self.similarity,
+                None if self.title_words is None else tuple(self.title_words), self.title_share,
+                tuple((hit.id, hit.person_id, hit.name, hit.role) for hit in self.people))
+
+    @classmethod
+    def of_plain(cls, row: PlainCandidate) -> Candidate:
+        content_id, score, similarity, title_words, title_share, people = row
+        return cls(content_id, score, similarity, None if title_words is None else list(title_words), title_share,
+                   [PersonHit(id=i, person_id=p, name=n, role=r) for i, p, n, r in people])
 
     def matches(self) -> list[SearchMatch]:
         """Why the title matched, in the order of the lists: meaning, title words, people."""
@@ -77,11 +97,7 @@ async def search(
     page = PageRequest.of(first, after)
     text = checked_text("query", query, MAX_QUERY_LENGTH)
     catalog_filter = filter.to_catalog_filter() if filter else CatalogFilter()
-    semantic, titles, people = await asyncio.gather(
-        _semantic(info, text), info.context.reads.title_keyword(keywords(text), KEYWORD_CANDIDATES),
-        info.context.reads.person_keyword(keywords(text), PEOPLE_MATCHED, KEYWORD_CANDIDATES),
-    )
-    ranked = fuse(text, semantic, titles, people)
+    ranked = await _candidates(info, text)
     passing = await info.context.reads.passing([c.id for c in ranked], catalog_filter, info.context.now,
                                                page.offset, page.size)
     loaders = info.context.loaders
@@ -99,6 +115,31 @@ async def search(
         page_info=page_info(edges, passing.total, page),
         nodes=[edge.node for edge in edges],
     )
+
+
+async def _candidates(info: Info, text: str) -> list[Candidate]:
+    """The phrase's fused candidates: kept by an API process of the host in the catalog's current generation, or
+    read from the store (resolvers/search_candidates.py)."""
+    kept = info.context.search_candidates
+    key = await kept.key(_recipe(info), text) if kept is not None else None
+    found = kept.get(key) if kept is not None else None
+    if found is not None:
+        return [Candidate.of_plain(row) for row in found]
+    semantic, titles, people = await asyncio.gather(
+        _semantic(info, text), info.context.reads.title_keyword(keywords(text), KEYWORD_CANDIDATES),
+        info.context.reads.person_keyword(keywords(text), PEOPLE_MATCHED, KEYWORD_CANDIDATES),
+    )
+    ranked = fuse(text, semantic, titles, people)
+    if kept is not None:
+        kept.put(key, [candidate.plain() for candidate in ranked])
+    return ranked
+
+
+def _recipe(info: Info) -> str:
+    """What a phrase's candidates are read with, besides the catalog: a change of it reads them afresh."""
+    vectors = info.context.query_vectors
+    model = vectors.encoder.fingerprint if vectors is not None else "keywords only"
+    return f"{_RECIPE}:{model}"
 
 
 async def _semantic(info: Info, text: str) -> list[VectorHit]:

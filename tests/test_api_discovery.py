@@ -146,10 +146,45 @@ async def test_a_phrase_one_api_process_has_encoded_is_not_encoded_again_by_anot
     answer = await graphql(api, SEARCH, {"query": phrase})
     assert query_vector_sources(api)["computed"] == before["computed"] + 1
 
-    with serving(embedded_settings, GRAPH) as other:
+    with serving(embedded_settings, GRAPH, MG_SEARCH_CANDIDATE_CACHE_MB="0") as other:  # needing the vector
         assert await graphql(other, SEARCH, {"query": phrase}) == answer
         assert await graphql(other, SEARCH, {"query": phrase}) == answer
         assert query_vector_sources(other) == {"process": 1, "shared": 1, "computed": 0}
+
+
+@pytest.mark.slow  # starts a second API process
+async def test_a_phrase_searched_again_by_any_api_process_runs_the_filter_alone(
+        api: str, embedded_settings: Settings) -> None:
+    phrase = "a detective and a thief circle each other"
+    before_sources, before = candidate_sources(api), statements_run(api)
+    answer = await graphql(api, SEARCH, {"query": phrase})
+    assert set(statements_since(api, before)) == {
+        "vector/content_text", "search/title_keyword", "search/person_keyword", "search/filter_titles"}
+
+    before = statements_run(api)
+    assert await graphql(api, SEARCH, {"query": phrase}) == answer
+    assert statements_since(api, before) == {"search/filter_titles": 1}
+    assert candidate_sources(api) == {"computed": before_sources["computed"] + 1, "kept": before_sources["kept"] + 1}
+
+    with serving(embedded_settings, GRAPH) as other:
+        assert await graphql(other, SEARCH, {"query": phrase}) == answer
+        assert candidate_sources(other) == {"computed": 0, "kept": 1}
+        assert query_vector_sources(other) == {"process": 0, "shared": 0, "computed": 0}
+
+
+@pytest.mark.slow  # starts an API process of its own
+async def test_a_title_written_after_a_phrase_was_searched_is_found_by_that_phrase(
+        embedded_settings: Settings) -> None:
+    async with own_graph(embedded_settings, "kept-search-") as (settings, runtime):
+        await runtime.repository.upsert_contents([{"id": "title:nights", "kind": "movie", "title": "Zanzibar Nights"}])
+        with serving(settings, settings.graph_name) as base:
+            assert await search_ids(base, "zanzibar") == await search_ids(base, "zanzibar") == ["title:nights"]
+
+            await runtime.repository.upsert_contents([
+                {"id": "title:express", "kind": "movie", "title": "Zanzibar Express"}])
+
+            assert sorted(await search_ids(base, "zanzibar")) == ["title:express", "title:nights"]
+            assert candidate_sources(base) == {"computed": 2, "kept": 1}
 
 
 @pytest.mark.parametrize(("variables", "argument"), [
@@ -406,14 +441,21 @@ def query_vector_sources(api: str) -> dict[str, float]:
     return metric_by(api, "mediagateway_query_vectors_total", "source")
 
 
+def candidate_sources(api: str) -> dict[str, float]:
+    """Where the server's searches' candidate lists came from."""
+    return metric_by(api, "mediagateway_search_candidates_total", "source")
+
+
 def statements_since(api: str, before: dict[str, float]) -> dict[str, float]:
     after = statements_run(api)
     return {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}
 
 
 @pytest.mark.parametrize("first", [50, 5])
-async def test_a_search_page_costs_seven_round_trips_whatever_its_size(api: str, first: int) -> None:
+async def test_a_search_page_costs_seven_round_trips_whatever_its_size_and_four_once_its_phrase_is_kept(
+        api: str, embedded_settings: Settings, first: int) -> None:
     await graphql(api, PAGE_WITH_EVERYTHING, {"first": first})  # the encoder and caches warm
+    await catalog_changed(embedded_settings)  # the phrase's kept candidates no longer hold
     before = statements_run(api)
     result = await graphql(api, PAGE_WITH_EVERYTHING, {"first": first})
 
@@ -421,6 +463,21 @@ async def test_a_search_page_costs_seven_round_trips_whatever_its_size(api: str,
     assert statements_since(api, before) == {
         "vector/content_text": 1, "search/title_keyword": 1, "search/person_keyword": 1, "search/filter_titles": 1,
         "availability/of_contents": 1, "content/taxonomy_by_ids": 1, "content/credits_by_ids": 1}
+
+    before = statements_run(api)
+    assert await graphql(api, PAGE_WITH_EVERYTHING, {"first": first}) == result
+    assert statements_since(api, before) == {
+        "search/filter_titles": 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1,
+        "content/credits_by_ids": 1}
+
+
+async def catalog_changed(settings: Settings) -> None:
+    """Advance the generation of the module's catalog, as a write of titles would."""
+    runtime = await open_store(settings.model_copy(update={"graph_name": GRAPH}), bootstrap=False)
+    try:
+        await runtime.generation.advance()
+    finally:
+        await runtime.close()
 
 
 async def test_a_browse_page_reads_the_parts_it_selects_and_no_others(api: str) -> None:
