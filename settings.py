@@ -84,7 +84,7 @@ class Settings(BaseSettings):
         "where the API processes of this host keep search phrases' candidate lists for each other "
         "(resolvers/search_candidates.py); unset: <data_dir>/search-candidates"))
     search_candidate_cache_mb: int = Field(256, ge=0, description=(
-        "the most disk those lists take, about 40 phrases a MB (10,000 in the default), the oldest dropped "
+        "the most disk those lists take, about 200 phrases a MB (50,000 in the default), the oldest dropped "
         "first; 0: not kept, every search reads its candidates"))
     search_candidate_ttl_s: float = Field(600.0, gt=0, description=(
         "a kept list is dropped this long after it was read; the service's own writes to the catalog drop the "

@@ -33,11 +33,11 @@ Requests go through one aiohttp client with a pool of HTTP/1.1 keep-alive connec
 request here, httpx 1.2 ms, which would make the generator the bottleneck). The first `--warmup` seconds
 are not counted. Before the `search` and `max` workloads the API first serves `--served-before` searches (10,000)
 of the same phrase stream, four at a time as fast as it answers, unmeasured, and the measured run goes on with the
-phrases that follow: the API is measured as a running service is, its query-vector cache holding the phrases seen
-before and missing the new ones (26% of the measured run's phrases are new to it, against 66% of the first phrases
-a fresh API gets); `--served-before 0` measures a freshly started API. An error is a non-200 answer, a transport
-error or a GraphQL `errors` entry; an empty answer is a null title or a search without results (counted apart: it
-means the workload, not the server, needs a look).
+phrases that follow: the API is measured as a running service is, its query vectors and kept candidate lists holding
+the phrases seen before and missing the new ones (26% of the measured run's phrases are new to it, against 66% of the
+first phrases a fresh API gets); `--served-before 0` measures a freshly started API. An error is a non-200 answer, a
+transport error or a GraphQL `errors` entry; an empty answer is a null title or a search without results (counted
+apart: it means the workload, not the server, needs a look).
 The server, the store and the load generator share the machine's cores; the CPU each used per request is printed
 (the API's summed over its workers). The load generator's own CPU a request does the same work in every run, so it
 tells how fast the machine is at the time: this machine's speed drifts by a third over a day.

@@ -41,19 +41,22 @@ def counted(candidates: SearchCandidates) -> list[Source]:
     return sources
 
 
-async def kept_until_written(candidates: SearchCandidates, key: str | None) -> None:
+async def kept_until_written(candidates: SearchCandidates, directory: Path, key: str | None) -> None:
+    """`CANDIDATES` put under `key`, once the worker thread has written them (seen through another handle)."""
     candidates.put(key, CANDIDATES)
-    for _ in range(100):  # written on a worker thread
-        if candidates._cache.get(key) is not None:
+    reader = kept_in(directory, CatalogGeneration("redis://127.0.0.1:1", "unused"))
+    for _ in range(100):
+        if reader.get(key) is not None:
             return
         await asyncio.sleep(0.01)
+    raise AssertionError("the candidates were not written within a second")
 
 
 async def test_a_list_kept_is_read_back_in_its_generation_only(tmp_path: Path, runtime: StoreRuntime) -> None:
     candidates = kept_in(tmp_path / "kept", runtime.generation)
     sources = counted(candidates)
     key = await candidates.key("recipe", "heat")
-    await kept_until_written(candidates, key)
+    await kept_until_written(candidates, tmp_path / "kept", key)
 
     assert candidates.get(await candidates.key("recipe", "heat")) == CANDIDATES
     assert candidates.get(await candidates.key("recipe", "the heat")) is None
@@ -65,18 +68,19 @@ async def test_a_list_kept_is_read_back_in_its_generation_only(tmp_path: Path, r
 
 
 async def test_a_list_is_dropped_once_its_time_is_up(tmp_path: Path, runtime: StoreRuntime) -> None:
-    candidates = kept_in(tmp_path, runtime.generation, ttl_s=0.3)
+    candidates = kept_in(tmp_path, runtime.generation, ttl_s=1.0)
     key = await candidates.key("recipe", "heat")
-    await kept_until_written(candidates, key)
+    await kept_until_written(candidates, tmp_path, key)
+    assert candidates.get(key) == CANDIDATES
 
-    await asyncio.sleep(0.4)
+    await asyncio.sleep(1.1)
 
     assert candidates.get(key) is None
 
 
 async def test_forgetting_removes_every_list(tmp_path: Path, runtime: StoreRuntime) -> None:
     candidates = kept_in(tmp_path, runtime.generation)
-    await kept_until_written(candidates, await candidates.key("recipe", "heat"))
+    await kept_until_written(candidates, tmp_path, await candidates.key("recipe", "heat"))
 
     assert forget_search_candidates(tmp_path) == 1
 
