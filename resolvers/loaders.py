@@ -2,14 +2,15 @@
 one batched round trip per kind, however many places in the query ask for it.
 
 Round trips of a search page (see resolvers/search.py): the vector search, the title keyword search, the person
-keyword search and the filter (4), then one per kind of data the client selects on the results: availability,
-genres and moods, credits with their people, seasons and episodes (1 each). So a page of 50 results with
-availability, genres and people costs 7 round trips, whatever the page size; tests/test_api_discovery.py checks
-it. The kinds are apart so that a page asking for genres does not read every title's cast. Search and browse read
-a page's windows, genres and moods themselves, when selected, before they return it (`load_parts`), so that the
-page then completes without awaiting. Windows are read for the region a field asks for (`availability(region:)`),
-or for every region: a page asking for windows in two regions reads them twice, one asking in a region and in every
-region once (every region's windows answer for a region too).
+keyword search and the filter (4), then one per kind of data the client selects on the results: availability, genres
+and moods, credits with their people, seasons and episodes (1 each). So a page of 50 results with availability,
+genres and people costs 7 round trips, whatever the page size, and 4 when the phrase's candidates are kept from an
+earlier search (resolvers/search_candidates.py: the filter alone, after a Redis read of the catalog's generation);
+tests/test_api_discovery.py checks both. The kinds are apart so that a page asking for genres does not read every
+title's cast. Search and browse read a page's windows, genres and moods themselves, when selected, before they
+return it (`load_parts`), so that the page then completes without awaiting. Windows are read for the region a field
+asks for (`availability(region:)`), or for every region: a page asking for windows in two regions reads them twice,
+one asking in a region and in every region once (every region's windows answer for a region too).
 
 A title page (`content(id)` with any of its parts) costs two round trips, side by side, however many aliases ask for
 it: the title with all its parts in one statement (`title_page`), and the search for similar titles (a show's
