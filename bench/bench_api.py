@@ -99,9 +99,8 @@ from mediagateway.ingest.generate import (
     weighted,
     zipf_rank,
 )
-from mediagateway.resolvers.query_vectors import forget_shared_vectors
+from mediagateway.resolvers.cache_file import forget_cache_file
 from mediagateway.resolvers.recommendations import DEV_USER_HEADER
-from mediagateway.resolvers.search_candidates import forget_search_candidates
 from mediagateway.settings import Mode, Settings
 
 # --- the GraphQL documents ---------------------------------------------------------------------------------------
@@ -875,8 +874,8 @@ def run(args: argparse.Namespace, bench_dir: Path, report: Report) -> None:
         wanted = Loaded(args.titles, args.seed, args.users, as_of_ms=int(time.time() * 1000))
         uvloop.run(prepare_store(settings, bench_dir / "loaded.json", wanted, report))
         # a run starts with no phrase's vector or candidates kept, as a new API
-        forget_shared_vectors(settings.query_vectors)
-        forget_search_candidates(settings.search_candidates)
+        forget_cache_file(settings.query_vectors)
+        forget_cache_file(settings.search_candidates)
         # The recommend workload keeps one worker: each worker builds a snapshot of its own (bench/README.md).
         for mode, workloads, workers in ((Mode.PRODUCTION, WORKLOADS, args.workers),
                                          (Mode.DEVELOPMENT, DEVELOPMENT_WORKLOADS, 1)):

@@ -22,18 +22,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
-import diskcache
 import numpy as np
+
+from mediagateway.resolvers.cache_file import CACHE_ERRORS, open_cache_file
 
 log = logging.getLogger("mediagateway.search")
 
 _FLOAT32 = np.dtype("<f4")
-CACHE_ERRORS = (sqlite3.Error, OSError, diskcache.Timeout)
 
 Source = Literal["process", "shared", "computed"]
 """where a vector came from: kept by this process, kept on disk by a process of the host, or computed"""
@@ -56,10 +55,7 @@ class SharedVectors:
     """Query vectors of one model in the cache file under `directory`, at most `size_mb` of them."""
 
     def __init__(self, directory: Path, model: str, size_mb: int) -> None:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # what viewers search for is theirs
-        # Evicting the least recently stored keeps a read a read; least recently used would write on every hit.
-        self._cache = diskcache.Cache(str(directory), size_limit=size_mb << 20,
-                                      eviction_policy="least-recently-stored", timeout=1)
+        self._cache = open_cache_file(directory, size_mb)
         self._model = model
 
     def key(self, tokens: tuple[int, ...]) -> str:
@@ -85,12 +81,6 @@ class SharedVectors:
 
     def close(self) -> None:
         self._cache.close()
-
-
-def forget_shared_vectors(directory: Path) -> int:
-    """Delete every query vector kept under `directory`, of every model; how many there were."""
-    with diskcache.Cache(str(directory)) as cache:
-        return int(cache.clear())
 
 
 class QueryVectors:

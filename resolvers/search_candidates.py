@@ -29,10 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-import diskcache
-
 from mediagateway.graph.catalog_generation import CatalogGeneration
-from mediagateway.resolvers.query_vectors import CACHE_ERRORS
+from mediagateway.resolvers.cache_file import CACHE_ERRORS, open_cache_file
 
 log = logging.getLogger("mediagateway.search")
 
@@ -48,9 +46,7 @@ class SearchCandidates:
     """Phrases' candidate lists in the cache file under `directory`, at most `size_mb` of it, each for `ttl_s`."""
 
     def __init__(self, directory: Path, size_mb: int, ttl_s: float, generation: CatalogGeneration) -> None:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # what viewers search for is theirs
-        self._cache = diskcache.Cache(str(directory), size_limit=size_mb << 20,
-                                      eviction_policy="least-recently-stored", timeout=1)
+        self._cache = open_cache_file(directory, size_mb)
         self._ttl_s = ttl_s
         self._generation = generation
         self._observers: list[CandidateObserver] = []
@@ -96,9 +92,3 @@ class SearchCandidates:
 
     def close(self) -> None:
         self._cache.close()
-
-
-def forget_search_candidates(directory: Path) -> int:
-    """Delete every candidate list kept under `directory`; how many there were."""
-    with diskcache.Cache(str(directory)) as cache:
-        return int(cache.clear())

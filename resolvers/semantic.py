@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 
 from mediagateway.graph.catalog_generation import CatalogGeneration
-from mediagateway.resolvers.query_vectors import CACHE_ERRORS, QueryVectors, SharedVectors, TextQueryEncoder
+from mediagateway.resolvers.cache_file import CACHE_ERRORS
+from mediagateway.resolvers.query_vectors import QueryVectors, SharedVectors, TextQueryEncoder
 from mediagateway.resolvers.search_candidates import SearchCandidates
 from mediagateway.settings import Settings
 

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from mediagateway.graph.query_encoder import QueryEncoder
-from mediagateway.resolvers.query_vectors import QueryVectors, SharedVectors, Source, forget_shared_vectors
+from mediagateway.resolvers.cache_file import forget_cache_file
+from mediagateway.resolvers.query_vectors import QueryVectors, SharedVectors, Source
 from mediagateway.resolvers.semantic import load_query_vectors
 from mediagateway.settings import Settings
 
@@ -65,7 +66,7 @@ def test_forgetting_removes_every_model_s_vectors(tmp_path: Path) -> None:
     for model in (MODEL, "another-model"):
         SharedVectors(tmp_path, model, size_mb=1).put((7,), [1.0])
 
-    assert forget_shared_vectors(tmp_path) == 2
+    assert forget_cache_file(tmp_path) == 2
 
     assert SharedVectors(tmp_path, MODEL, size_mb=1).get((7,)) is None
 

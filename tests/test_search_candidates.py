@@ -13,7 +13,8 @@ import pytest
 
 from mediagateway.graph.catalog_generation import CatalogGeneration
 from mediagateway.graph.connect import StoreRuntime
-from mediagateway.resolvers.search_candidates import SearchCandidates, Source, forget_search_candidates
+from mediagateway.resolvers.cache_file import forget_cache_file
+from mediagateway.resolvers.search_candidates import SearchCandidates, Source
 from mediagateway.resolvers.semantic import load_search_candidates
 from mediagateway.settings import Settings
 
@@ -82,7 +83,7 @@ async def test_forgetting_removes_every_list(tmp_path: Path, runtime: StoreRunti
     candidates = kept_in(tmp_path, runtime.generation)
     await kept_until_written(candidates, tmp_path, await candidates.key("recipe", "heat"))
 
-    assert forget_search_candidates(tmp_path) == 1
+    assert forget_cache_file(tmp_path) == 1
 
 
 async def test_writes_of_what_search_reads_advance_the_generation_and_others_do_not(runtime: StoreRuntime) -> None:
