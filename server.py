@@ -39,8 +39,8 @@ from mediagateway.resolvers.context import RequestContext
 from mediagateway.resolvers.loaders import Loaders
 from mediagateway.resolvers.query_vectors import QueryVectors
 from mediagateway.resolvers.recommendations import DEV_USER_HEADER
-from mediagateway.resolvers.search_candidates import SearchCandidates
-from mediagateway.resolvers.semantic import load_query_vectors, load_search_candidates
+from mediagateway.resolvers.search_candidates import SearchCandidates, load_search_candidates
+from mediagateway.resolvers.semantic import load_query_vectors
 from mediagateway.schema.build import build_schema
 from mediagateway.schema.errors import NotReadyError
 from mediagateway.schema.protection import decode_request_json

@@ -121,18 +121,23 @@ async def _candidates(info: Info, text: str) -> list[Candidate]:
     """The phrase's fused candidates: kept by an API process of the host in the catalog's current generation, or
     read from the store (resolvers/search_candidates.py)."""
     kept = info.context.search_candidates
-    key = await kept.key(_recipe(info), text) if kept is not None else None
-    found = kept.get(key) if kept is not None else None
+    if kept is None:
+        return await _read_candidates(info, text)
+    key = await kept.key(_recipe(info), text)
+    found = kept.get(key)
     if found is not None:
         return [Candidate.of_plain(row) for row in found]
+    ranked = await _read_candidates(info, text)
+    kept.put(key, [candidate.plain() for candidate in ranked])
+    return ranked
+
+
+async def _read_candidates(info: Info, text: str) -> list[Candidate]:
     semantic, titles, people = await asyncio.gather(
         _semantic(info, text), info.context.reads.title_keyword(keywords(text), KEYWORD_CANDIDATES),
         info.context.reads.person_keyword(keywords(text), PEOPLE_MATCHED, KEYWORD_CANDIDATES),
     )
-    ranked = fuse(text, semantic, titles, people)
-    if kept is not None:
-        kept.put(key, [candidate.plain() for candidate in ranked])
-    return ranked
+    return fuse(text, semantic, titles, people)
 
 
 def _recipe(info: Info) -> str:

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from mediagateway.graph.catalog_generation import CatalogGeneration
 from mediagateway.resolvers.cache_file import CACHE_ERRORS, open_cache_file
+from mediagateway.settings import Settings
 
 log = logging.getLogger("mediagateway.search")
 
@@ -92,3 +93,16 @@ class SearchCandidates:
 
     def close(self) -> None:
         self._cache.close()
+
+
+def load_search_candidates(settings: Settings, generation: CatalogGeneration) -> SearchCandidates | None:
+    """The candidate lists the host's API processes keep, filed under the catalog's `generation`; None when
+    `search_candidate_cache_mb` is 0 or the file cannot be opened (then every search reads its candidates)."""
+    if settings.search_candidate_cache_mb == 0:
+        return None
+    try:
+        return SearchCandidates(settings.search_candidates, settings.search_candidate_cache_mb,
+                                settings.search_candidate_ttl_s, generation)
+    except CACHE_ERRORS as exc:
+        log.warning("search candidates are not kept: %s cannot be opened (%s)", settings.search_candidates, exc)
+        return None

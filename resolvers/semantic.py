@@ -1,14 +1,12 @@
-"""The text encoder of semantic search, the vectors it shares with the host's other API processes, and the candidate
-lists those processes keep for each other, loaded once per process."""
+"""The text encoder of semantic search and the vectors it shares with the host's other API processes, loaded once
+per process."""
 
 from __future__ import annotations
 
 import logging
 
-from mediagateway.graph.catalog_generation import CatalogGeneration
 from mediagateway.resolvers.cache_file import CACHE_ERRORS
 from mediagateway.resolvers.query_vectors import QueryVectors, SharedVectors, TextQueryEncoder
-from mediagateway.resolvers.search_candidates import SearchCandidates
 from mediagateway.settings import Settings
 
 log = logging.getLogger("mediagateway.search")
@@ -40,16 +38,3 @@ def load_query_vectors(settings: Settings) -> QueryVectors | None:
         log.warning("query vectors are not shared: %s cannot be opened (%s)", settings.query_vectors, exc)
         return QueryVectors(encoder)
     return QueryVectors(encoder, shared)
-
-
-def load_search_candidates(settings: Settings, generation: CatalogGeneration) -> SearchCandidates | None:
-    """The candidate lists the host's API processes keep, filed under the catalog's `generation`; None when
-    `search_candidate_cache_mb` is 0 or the file cannot be opened (then every search reads its candidates)."""
-    if settings.search_candidate_cache_mb == 0:
-        return None
-    try:
-        return SearchCandidates(settings.search_candidates, settings.search_candidate_cache_mb,
-                                settings.search_candidate_ttl_s, generation)
-    except CACHE_ERRORS as exc:
-        log.warning("search candidates are not kept: %s cannot be opened (%s)", settings.search_candidates, exc)
-        return None

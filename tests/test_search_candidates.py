@@ -14,8 +14,7 @@ import pytest
 from mediagateway.graph.catalog_generation import CatalogGeneration
 from mediagateway.graph.connect import StoreRuntime
 from mediagateway.resolvers.cache_file import forget_cache_file
-from mediagateway.resolvers.search_candidates import SearchCandidates, Source
-from mediagateway.resolvers.semantic import load_search_candidates
+from mediagateway.resolvers.search_candidates import SearchCandidates, Source, load_search_candidates
 from mediagateway.settings import Settings
 
 from . import catalog
