@@ -84,7 +84,7 @@ async def recommendations(
     return RecommendationConnection(
         total_count=len(edges),
         edges=edges,
-        page_info=page_info(edges, len(edges), page),
+        page_info=page_info(len(edges), len(edges), page.offset),
         strategies=[StrategyWeight(name=name, weight=weights[name]) for name in recommender.hybrid.strategies],
         nodes=[edge.node for edge in edges],
     )

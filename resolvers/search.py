@@ -112,7 +112,7 @@ async def search(
     return SearchConnection(
         total_count=passing.total,
         edges=edges,
-        page_info=page_info(edges, passing.total, page),
+        page_info=page_info(len(edges), passing.total, page.offset),
         nodes=[edge.node for edge in edges],
     )
 

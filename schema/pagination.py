@@ -55,13 +55,25 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
+    """A page of a list. Its edges and page info are made only when a query asks for them: most ask for `nodes`
+    alone, and a page of 20 search results holds 40 connections (each result's genres and windows)."""
+
     total_count: int
-    edges: list[Edge[T]]
-    page_info: PageInfo
+
+    @strawberry.field
+    def edges(self) -> list[Edge[T]]:
+        return edges_of(self.nodes, self.offset)
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        return page_info(len(self.nodes), self.total_count, self.offset)
+
     # A value, not a resolver: `nodes { ... }` of plain objects is then a plain subtree the executor answers whole
     # (schema/execution.py), a search result's windows among them. The search and recommendation connections hold
     # theirs the same way.
     nodes: list[T] = strawberry.field(description="The nodes of this page, without their cursors")
+    offset: strawberry.Private[int] = 0
+    """the position of the first node in the whole list"""
 
 
 def encode_cursor(offset: int) -> str:
@@ -101,22 +113,21 @@ class PageRequest:
 
 def connection(page_items: Sequence[T], total: int, page: PageRequest) -> Connection[T]:
     """A connection over the items of one page, which start at `page.offset` of a list of `total` items."""
-    edges = [Edge(cursor=encode_cursor(page.offset + i), node=item) for i, item in enumerate(page_items)]
-    return Connection(
-        total_count=total,
-        edges=edges,
-        page_info=page_info(edges, total, page),
-        nodes=list(page_items),
-    )
+    return Connection(total_count=total, nodes=list(page_items), offset=page.offset)
 
 
-def page_info(edges: Sequence[Edge[T]], total: int, page: PageRequest) -> PageInfo:
-    """Where a page of `edges` (starting at `page.offset`) stands in a list of `total` items."""
+def edges_of(nodes: Sequence[T], offset: int) -> list[Edge[T]]:
+    """The edges of a page of `nodes` that starts at position `offset` of its list."""
+    return [Edge(cursor=encode_cursor(offset + i), node=node) for i, node in enumerate(nodes)]
+
+
+def page_info(count: int, total: int, offset: int) -> PageInfo:
+    """Where a page of `count` items, starting at position `offset`, stands in a list of `total` items."""
     return PageInfo(
-        has_next_page=page.offset + len(edges) < total,
-        has_previous_page=page.offset > 0,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+        has_next_page=offset + count < total,
+        has_previous_page=offset > 0,
+        start_cursor=encode_cursor(offset) if count else None,
+        end_cursor=encode_cursor(offset + count - 1) if count else None,
     )
 
 
