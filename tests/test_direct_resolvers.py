@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 import strawberry
@@ -18,6 +19,24 @@ from .test_execution import Colour
 class Range:
     low: int
     high: int
+
+
+@strawberry.input
+class Look:
+    colours: list[Colour] | None = None
+    ids: list[strawberry.ID] | None
+    bright: bool = False
+    within: Range | None = None
+    note: str | None = strawberry.field(default="plain", description="a default of the field's own")
+
+    def __post_init__(self) -> None:
+        if self.within is not None and self.within.low > self.within.high:
+            raise ValueError("low is above high")
+
+
+@strawberry.input
+class Since:
+    when: datetime  # strawberry parses a DateTime itself
 
 
 class Nobody(BasePermission):
@@ -68,13 +87,21 @@ class Query:
     def in_range(self, bounds: Range) -> str:
         return f"{type(bounds).__name__} {bounds.low}-{bounds.high}"
 
+    @strawberry.field
+    def looks(self, looks: list[Look], first: Look | None = None) -> list[str] | None:
+        return [repr(look) for look in ([first] if first else []) + looks]
+
+    @strawberry.field
+    def since(self, since: Since) -> str:
+        return since.when.isoformat()
+
     @strawberry.field(permission_classes=[Nobody])
     def secret(self, word: str) -> str | None:
         return word
 
 
 DOCUMENT = """
-query ($titles: [String!], $days: Int) {
+query ($titles: [String!], $days: Int, $look: Look!) {
   items(titles: $titles, withinDays: $days) { title shout(times: 2, withMark: true) }
   defaults: items { title shout }
   paint(colours: [BLUE, RED], ids: ["7", "8"])
@@ -85,6 +112,10 @@ query ($titles: [String!], $days: Int) {
   later(text: "heat")
   fails(reason: "no such title")
   inRange(bounds: {low: 1, high: 3})
+  looks(looks: [$look, {ids: null}, {colours: [BLUE], ids: ["9"], note: null}],
+        first: {ids: [], within: {low: 1, high: 2}})
+  badLook: looks(looks: [{ids: [], within: {low: 3, high: 2}}])
+  since(since: {when: "2026-11-23T08:00:00Z"})
   secret(word: "x")
 }
 """
@@ -104,7 +135,7 @@ async def _answer(schema: strawberry.Schema, variables: dict[str, Any]) -> tuple
 
 async def test_the_answers_and_errors_are_strawberrys() -> None:
     usual, direct = _schema(direct=False), _schema(direct=True)
-    variables = {"titles": ["alien"], "days": 7}
+    variables = {"titles": ["alien"], "days": 7, "look": {"colours": ["RED", "BLUE"], "ids": ["7"], "bright": True}}
 
     answers = [await _answer(schema, dict(variables)) for schema in (usual, direct, usual, direct)]
 
@@ -119,7 +150,16 @@ async def test_the_answers_and_errors_are_strawberrys() -> None:
     assert data["rootName"] == "NoneType"
     assert data["later"] == "taeh"
     assert data["inRange"] == "Range 1-3"
-    assert errors == [("no such title", ["fails"]), ("nobody may see this", ["secret"])]
+    assert data["looks"] == [
+        "Look(colours=None, ids=[], bright=False, within=Range(low=1, high=2), note='plain')",
+        "Look(colours=[<Colour.RED: 'red'>, <Colour.BLUE: 'blue'>], ids=['7'], bright=True, within=None, note='plain')",
+        "Look(colours=None, ids=None, bright=False, within=None, note='plain')",
+        "Look(colours=[<Colour.BLUE: 'blue'>], ids=['9'], bright=False, within=None, note=None)",
+    ]
+    assert data["badLook"] is None
+    assert data["since"] == "2026-11-23T08:00:00+00:00"
+    assert errors == [("low is above high", ["badLook"]), ("no such title", ["fails"]),
+                      ("nobody may see this", ["secret"])]
 
 
 def test_fields_needing_strawberrys_conversion_or_extensions_keep_its_wrapper() -> None:
@@ -132,5 +172,5 @@ def test_fields_needing_strawberrys_conversion_or_extensions_keep_its_wrapper() 
     call_resolvers_directly(schema)
 
     changed = {key for key, field in fields.items() if field.resolve is not before[key]}
-    assert changed == {("Query", name) for name in ("items", "paint", "colour", "rootName", "later", "fails")} | \
-        {("Item", "shout")}
+    assert changed == {("Query", name) for name in ("items", "paint", "colour", "rootName", "later", "fails",
+                                                    "inRange", "looks")} | {("Item", "shout")}
