@@ -145,28 +145,6 @@ class ContentPage(Out):
 
 
 @dataclass(frozen=True)
-class PageParts:
-    """What the search filter reads besides the page's titles: their windows not ended (in `region`; every region
-    when None) and their genres and moods."""
-
-    windows: bool = False
-    region: str | None = None
-    taxonomy: bool = False
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """The titles of a search page that pass the filter, and the `parts` of them asked for, by title id (every
-    title of the page has an entry for each part asked for)."""
-
-    total: int
-    contents: list[Content]
-    parts: PageParts
-    windows: dict[str, list[AvailabilityWindow]]
-    links: dict[str, ContentLinks]
-
-
-@dataclass(frozen=True)
 class BrowseRequest:
     list: BrowseList
     now: int
@@ -248,23 +226,14 @@ class DiscoveryReads:
         rows = await self.store.read(Query.SEARCH_PERSON_KEYWORD, {"phrases": phrases, "people": people, "k": k})
         return [PersonHit.model_validate({**row, "role": RELATIONSHIP_ROLE[row["role"]]}) for row in rows]
 
-    async def passing(self, ids: Sequence[str], catalog_filter: CatalogFilter, now: int, skip: int, limit: int,
-                      parts: PageParts = PageParts()) -> SearchPage:
-        """How many titles of `ids` pass the filter, and those of them in [skip, skip + limit), in the order given,
-        with their `parts`."""
+    async def passing(self, ids: Sequence[str], catalog_filter: CatalogFilter, now: int, skip: int,
+                      limit: int) -> ContentPage:
+        """How many titles of `ids` pass the filter, and those of them in [skip, skip + limit), in the order given."""
         if not ids:
-            return SearchPage(total=0, contents=[], parts=parts, windows={}, links={})
-        rows = await self.store.read(catalog_filter.statement, {
-            "ids": list(ids), "skip": skip, "limit": limit, **catalog_filter.params(now),
-            "page_windows": parts.windows, "page_region": parts.region, "page_taxonomy": parts.taxonomy,
-        })
-        page = sorted(rows[0]["page"], key=lambda item: item["at"])
-        contents = [Content.model_validate(item["content"]) for item in page]
-        windows = {content.id: [AvailabilityWindow.model_validate(w) for w in item["windows"]]
-                   for content, item in zip(contents, page, strict=True)} if parts.windows else {}
-        links = {content.id: content_links(item["links"])
-                 for content, item in zip(contents, page, strict=True)} if parts.taxonomy else {}
-        return SearchPage(total=rows[0]["total"], contents=contents, parts=parts, windows=windows, links=links)
+            return ContentPage(total=0, contents=[])
+        rows = await self.store.read(catalog_filter.statement, {"ids": list(ids), "skip": skip, "limit": limit,
+                                                                **catalog_filter.params(now)})
+        return ContentPage(total=rows[0]["total"], contents=rows[0]["page"])
 
     # --- browse lists ------------------------------------------------------------------------------------------
 

@@ -2,17 +2,15 @@
 one batched round trip per kind, however many places in the query ask for it.
 
 Round trips of a search page (see resolvers/search.py): the vector search, the title keyword search, the person
-keyword search and the filter (4), whose answer brings the page's windows, genres and moods when the client selects
-them (`page_parts`, `prime_page`); then one per other kind of data selected on the results: credits with their
-people, seasons and episodes (1 each). So a page of 50 results with availability, genres and people costs 5 round
-trips, whatever the page size, and 2 when the phrase's candidates are kept from an earlier search
-(resolvers/search_candidates.py: the filter and the credits, after a Redis read of the catalog's generation);
+keyword search and the filter (4), then one per kind of data the client selects on the results: availability, genres
+and moods, credits with their people, seasons and episodes (1 each). So a page of 50 results with availability,
+genres and people costs 7 round trips, whatever the page size, and 4 when the phrase's candidates are kept from an
+earlier search (resolvers/search_candidates.py: the filter alone, after a Redis read of the catalog's generation);
 tests/test_api_discovery.py checks both. The kinds are apart so that a page asking for genres does not read every
-title's cast. Browse reads a page's windows, genres and moods itself, when selected, before it returns the page
-(`load_parts`), and search reads so what its filter did not, so that the page then completes without awaiting.
-Windows are read for the region a field asks for (`availability(region:)`), or for every region: a page asking for
-windows in two regions reads them twice (a search page: after its filter), one asking in a region and in every
-region once (every region's windows answer for a region too).
+title's cast. Search and browse read a page's windows, genres and moods themselves, when selected, before they
+return it (`load_parts`), so that the page then completes without awaiting. Windows are read for the region a field
+asks for (`availability(region:)`), or for every region: a page asking for windows in two regions reads them twice,
+one asking in a region and in every region once (every region's windows answer for a region too).
 
 A title page (`content(id)` with any of its parts) costs two round trips, side by side, however many aliases ask for
 it: the title with all its parts in one statement (`title_page`), and the search for similar titles (a show's
@@ -31,7 +29,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from mediagateway.graph import model
-from mediagateway.graph.discovery import Credit, DiscoveryReads, LinkKind, PageParts, SearchPage
+from mediagateway.graph.discovery import Credit, DiscoveryReads, LinkKind
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -116,14 +114,6 @@ class Loaders:
         # A failed read fails the fields that ask for it, as it would have without this (the loaders keep it)
         await asyncio.gather(*reads, return_exceptions=True)
 
-    def prime_page(self, page: SearchPage) -> None:
-        """Hold a search page's titles, and the parts the filter read with them (`page_parts`)."""
-        self.prime_contents(page.contents)
-        for content_id, windows in page.windows.items():
-            self.windows.prime((content_id, page.parts.region), windows)
-        for content_id, links in page.links.items():
-            self.taxonomy.prime(content_id, links)
-
     def prime_contents(self, contents: Sequence[model.Content]) -> None:
         for content in contents:
             self.content.prime(content.id, content)
@@ -187,14 +177,6 @@ def _once(tasks: dict[K, asyncio.Task[T]], key: K, start: Callable[[], Coroutine
         tasks[key] = asyncio.create_task(start())
         _quiet(tasks[key])
     return tasks[key]
-
-
-def page_parts(selected: AbstractSet[str], regions: AbstractSet[str | None]) -> PageParts:
-    """The parts of a page's titles that its `selected` fields show and one read can answer, as `load_parts` would
-    read them: windows when the window fields ask for one region, or for every region; genres and moods."""
-    windows = not selected.isdisjoint(WINDOW_FIELDS) and (None in regions or len(regions) == 1)
-    region = next(iter(regions)) if windows and None not in regions else None
-    return PageParts(windows=windows, region=region, taxonomy=not selected.isdisjoint(TAXONOMY_FIELDS))
 
 
 def _quiet(future: asyncio.Future[Any]) -> None:

@@ -11,10 +11,9 @@ fused by reciprocal rank, then filtered in the graph, then paged.
    twice, so "heat" puts Heat above films merely about heat, and the people list's weight once for each person
    named in it. Why each result matched is described for the page only.
 3. The filter runs in the graph over the fused candidates (cypher/search/filter.cypher), keeping their order,
-   and answers how many pass and the page's summaries, with the page's windows, genres and moods when the query
-   selects them (one round trip instead of three: 0.4 to 1.1 ms less of the API's CPU a search, bench/README.md).
-   `totalCount` is how many candidates pass: search ranks the best couple of hundred titles, it does not count
-   the catalog (browse does). A filter on availability counts windows trusted at least 0.5 today only.
+   and answers how many pass and the page's summaries. `totalCount` is how many candidates pass: search ranks
+   the best couple of hundred titles, it does not count the catalog (browse does). A filter on availability
+   counts windows trusted at least 0.5 today only.
 
 Steps 1 and 2 depend only on the phrase and the catalog's text, so their fused list is kept for the next search of
 the phrase by any API process of the host, until a write changes what search reads (resolvers/search_candidates.py);
@@ -29,7 +28,6 @@ from dataclasses import dataclass, field
 from mediagateway.graph.discovery import CatalogFilter, PersonHit, TitleHit, keywords
 from mediagateway.graph.model import VectorHit
 from mediagateway.resolvers.context import Info
-from mediagateway.resolvers.loaders import page_parts
 from mediagateway.resolvers.selection import selected_on_nodes, window_regions_on_nodes
 from mediagateway.schema.arguments import checked_text
 from mediagateway.schema.catalog import content_of
@@ -100,12 +98,11 @@ async def search(
     text = checked_text("query", query, MAX_QUERY_LENGTH)
     catalog_filter = filter.to_catalog_filter() if filter else CatalogFilter()
     ranked = await _candidates(info, text)
-    selected, regions = selected_on_nodes(info), window_regions_on_nodes(info)
     passing = await info.context.reads.passing([c.id for c in ranked], catalog_filter, info.context.now,
-                                               page.offset, page.size, page_parts(selected, regions))
+                                               page.offset, page.size)
     loaders = info.context.loaders
-    loaders.prime_page(passing)
-    await loaders.load_parts([c.id for c in passing.contents], selected, regions)  # what the filter did not read
+    loaders.prime_contents(passing.contents)
+    await loaders.load_parts([c.id for c in passing.contents], selected_on_nodes(info), window_regions_on_nodes(info))
     by_id = {c.id: c for c in ranked}
     edges = [
         SearchEdge(cursor=encode_cursor(page.offset + i), node=content_of(content),

@@ -12,25 +12,7 @@ WHERE ($kinds IS NULL OR c.kind IN $kinds)
 WITH c
 ORDER BY position
 WITH collect(c) AS passing
-WITH size(passing) AS total, passing[$skip..$skip + $limit] AS page
-// The page's parts, when asked for: its windows not ended by $now (in $page_region; every region when null) and
-// its genres and moods, as cypher/availability/of_contents.cypher and cypher/content/taxonomy_by_ids.cypher read
-// them. Position -1 is a row without a title, so that an empty page still answers its total.
-UNWIND range(-1, size(page) - 1) AS at
-WITH total, at, CASE WHEN at < 0 THEN null ELSE page[at] END AS c
-OPTIONAL MATCH (c)<-[:OF]-(w)
-WHERE $page_windows AND (w.available_until IS NULL OR w.available_until > $now)
-  AND ($page_region IS NULL OR w.region_id = $page_region)
-OPTIONAL MATCH (w)-[:ON]->(p)
-OPTIONAL MATCH (w)-[:IN]->(r)
-WITH total, at, c,
-     collect(CASE WHEN w IS NULL THEN null ELSE w {.*, platform_name: p.name, region_name: r.name} END) AS windows
-OPTIONAL MATCH (c)-[l:IN_GENRE|HAS_MOOD]->(n)
-WHERE $page_taxonomy
-WITH total, at, c, windows,
-     collect(CASE WHEN n IS NULL THEN null ELSE {rel: type(l), node: n {.id, .name}} END) AS links
-RETURN total,
-       collect(CASE WHEN c IS NULL THEN null ELSE {
-         at: at, windows: windows, links: links,
-         content: c {.id, .kind, .title, .original_title, .year, .runtime_minutes, .synopsis, .language, .number,
-                     .imdb_id, .tmdb_id, .eidr_id, .popularity}} END) AS page
+RETURN size(passing) AS total,
+       [c IN passing[$skip..$skip + $limit] |
+         c {.id, .kind, .title, .original_title, .year, .runtime_minutes, .synopsis, .language, .number, .imdb_id,
+            .tmdb_id, .eidr_id, .popularity}] AS page
