@@ -14,6 +14,7 @@ from gql.transport.exceptions import TransportQueryError
 from mediagateway.graph.connect import open_store
 from mediagateway.graph.discovery import DiscoveryReads
 from mediagateway.graph.embeddings import TextEncoder, embedding_text
+from mediagateway.schema.pagination import encode_cursor
 from mediagateway.server import create_app
 from mediagateway.settings import Settings
 
@@ -469,6 +470,60 @@ async def test_a_search_page_costs_seven_round_trips_whatever_its_size_and_four_
     assert statements_since(api, before) == {
         "search/filter_titles": 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1,
         "content/credits_by_ids": 1}
+
+
+SEARCH_WINDOWS = """query($query: String!, $filter: SearchFilter, $region: String, $after: String) {
+  search(query: $query, filter: $filter, first: 3, after: $after) { totalCount edges { node {
+    id genres { nodes { id } } moods { nodes { id } } availability(region: $region) { nodes { id region { id } } }
+  } } } }"""
+SEARCH_WINDOWS_IN_TWO_REGIONS = """query($query: String!) { search(query: $query, first: 3) { edges { node {
+  id inRegion: availability(region: "GB") { nodes { id region { id } } }
+  us: availability(region: "US") { nodes { id region { id } } } } } } }"""
+TITLE_PARTS = """query($id: ID!, $region: String) { content(id: $id) {
+  genres { nodes { id } } moods { nodes { id } } availability(region: $region) { nodes { id region { id } } } } }"""
+
+
+@pytest.mark.parametrize("search_filter", [None, {"genres": ["crime"]}, {"region": "US"}],
+                         ids=["no filter", "a genre", "a region"])
+async def test_the_parts_of_a_search_page_are_those_its_title_pages_show(
+        api: str, search_filter: dict[str, Any] | None) -> None:
+    for region in ("GB", None):
+        variables = {"query": "heat", "filter": search_filter, "region": region}
+        await graphql(api, SEARCH_WINDOWS, variables)  # the phrase's candidates kept
+        before = statements_run(api)
+        page = (await graphql(api, SEARCH_WINDOWS, variables))["search"]
+        reads = statements_since(api, before)
+
+        filters = [name for name in reads if name.startswith("search/filter")]
+        assert len(filters) == 1 and reads == {
+            filters[0]: 1, "availability/of_contents": 1, "content/taxonomy_by_ids": 1}
+        assert page["edges"] and page["totalCount"] >= len(page["edges"])
+        for edge in page["edges"]:
+            node = edge["node"]
+            title = await graphql(api, TITLE_PARTS, {"id": node["id"], "region": region})
+            assert {key: node[key] for key in ("genres", "moods", "availability")} == title["content"]
+        assert any(edge["node"]["availability"]["nodes"] for edge in page["edges"])
+
+
+async def test_a_search_page_past_its_end_still_counts_its_results(api: str) -> None:
+    first = (await graphql(api, SEARCH_WINDOWS, {"query": "heat"}))["search"]
+    past = (await graphql(api, SEARCH_WINDOWS, {"query": "heat", "after": encode_cursor(first["totalCount"])}))
+
+    assert past["search"] == {"totalCount": first["totalCount"], "edges": []}
+
+
+async def test_a_search_page_asking_for_windows_in_two_regions_reads_each_regions(api: str) -> None:
+    await graphql(api, SEARCH_WINDOWS_IN_TWO_REGIONS, {"query": "heat"})
+    before = statements_run(api)
+    two = (await graphql(api, SEARCH_WINDOWS_IN_TWO_REGIONS, {"query": "heat"}))["search"]
+    reads = statements_since(api, before)
+    in_gb = (await graphql(api, SEARCH_WINDOWS, {"query": "heat", "region": "GB"}))["search"]
+    in_us = (await graphql(api, SEARCH_WINDOWS, {"query": "heat", "region": "US"}))["search"]
+
+    assert [edge["node"]["inRegion"] for edge in two["edges"]] == \
+        [edge["node"]["availability"] for edge in in_gb["edges"]]
+    assert [edge["node"]["us"] for edge in two["edges"]] == [edge["node"]["availability"] for edge in in_us["edges"]]
+    assert reads == {"search/filter_titles": 1, "availability/of_contents": 2}
 
 
 async def catalog_changed(settings: Settings) -> None:
