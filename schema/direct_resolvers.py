@@ -10,11 +10,11 @@ every argument a scalar or an enum, or a list of them, which strawberry passes o
 list copied), or an input type whose fields are such values or such input types, which strawberry builds from
 graphql-core's dict by the fields' Python names (absent fields without a default as None); no field extension
 (permissions are one); no exception handler in the schema; a plain `StrawberryField` (not a subclass with a
-`get_result` of its own). Strawberry's generic conversion of the search filter (13 fields) took 0.26 ms of a
-search; built this way it takes about 10 µs. The resolver is then called with what
-strawberry would have passed it: the source as `self` or `root`, an `Info` and the arguments by Python name. Any
-other field keeps strawberry's wrapper. graphql-core still calls the resolver, so middleware (a schema extension's
-`resolve`), errors and their paths are unchanged.
+`get_result` of its own). Strawberry's generic conversion of a search filter with four of its 13 fields set takes
+60 µs (`timeit`); built this way, 2 µs. The resolver is then called with what strawberry would have passed it:
+the source as `self` or `root`, an `Info` and the arguments by Python name. Any other field keeps strawberry's
+wrapper. graphql-core still calls the resolver, so middleware (a schema extension's `resolve`), errors and their
+paths are unchanged.
 """
 
 from __future__ import annotations
