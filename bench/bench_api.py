@@ -40,7 +40,9 @@ transport error or a GraphQL `errors` entry; an empty answer is a null title or 
 apart: it means the workload, not the server, needs a look).
 The server, the store and the load generator share the machine's cores; the CPU each used per request is printed
 (the API's summed over its workers). The load generator's own CPU a request does the same work in every run, so it
-tells how fast the machine is at the time: this machine's speed drifts by a third over a day.
+tells how fast the machine is at the time: this machine's speed drifts by a third over a day. On a virtual machine,
+the share of the run's CPU time the host gave to others (steal, from /proc/stat) is printed beside it: when it is
+high, the cores were not the run's, and neither are the figures.
 """
 
 from __future__ import annotations
@@ -330,6 +332,14 @@ def cpu_seconds(pid: int) -> float:
     """CPU seconds (user + system) a process has used, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(stolen, all) CPU ticks of the machine's cores so far, from /proc/stat; stolen ticks are those a virtual
+    machine's cores were ready to run but the host ran something else."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (
+        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
+    return steal, user + nice + system + idle + iowait + irq + softirq + steal
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -654,6 +664,7 @@ class Measurement:
     result: LoadResult
     api_cpu_s: float
     store_cpu_s: float
+    stolen_share: float  # of the machine's CPU time during the run
 
     def cpu_per_request_ms(self) -> str:
         sent = max(1, self.result.sent)
@@ -678,12 +689,15 @@ def wait_until_idle(server: ApiServer, timeout_s: float = 120, interval_s: float
 def measure(server: ApiServer, workload: Workload, rate: float, args: argparse.Namespace) -> Measurement:
     wait_until_idle(server)
     api_before, store_before = server.cpu_seconds()
+    stolen_before, ticks_before = machine_ticks()
     result = drive(LoadPlan(server.url, workload, rate, args.warmup, args.duration, args.connections))
+    stolen_after, ticks_after = machine_ticks()
     wait_until_idle(server)  # requests the load generator gave up on still cost the server: count them here
     api_after, store_after = server.cpu_seconds()
     if result.first_error:
         print(f"  first error at {rate:g}/s: {result.first_error}", flush=True)
-    return Measurement(rate, result, api_after - api_before, store_after - store_before)
+    stolen_share = (stolen_after - stolen_before) / max(1, ticks_after - ticks_before)
+    return Measurement(rate, result, api_after - api_before, store_after - store_before, stolen_share)
 
 
 def report_run(report: Report, section: str, m: Measurement) -> None:
@@ -693,6 +707,7 @@ def report_run(report: Report, section: str, m: Measurement) -> None:
     report.add(section, "latency p50 / p90 / p99 / max (ms)", str(r.latency_ms))
     report.add(section, "CPU per request: API / store / load gen. (ms)", m.cpu_per_request_ms())
     report.add(section, "load generator late, p99 (ms)", f"{r.late_p99_ms:.1f}")
+    report.add(section, "CPU time the host gave to others (steal)", f"{m.stolen_share:.1%}")
 
 
 def served_before(server: ApiServer, workload: Workload, count: int, concurrency: int = 4) -> Workload:
