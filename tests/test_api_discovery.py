@@ -305,6 +305,13 @@ async def test_an_unknown_id_is_null_with_a_typed_error(api: str) -> None:
         assert "'nope'" in failure["error"]["message"]
 
 
+async def test_text_beyond_ascii_comes_back_as_it_was_sent(api: str) -> None:
+    id_ = "title:été 東京物語 🎬"
+    failure = await graphql_error(api, "query($id: ID!) { content(id: $id) { id } }", {"id": id_})
+
+    assert f"'{id_}'" in failure["error"]["message"]
+
+
 async def test_a_title_page_with_a_bad_or_unknown_argument_gets_the_typed_error(api: str) -> None:
     query = """query($id: ID!, $n: Int) { content(id: $id) {
                  title genres { totalCount } similar(first: $n) { totalCount } } }"""
