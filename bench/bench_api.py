@@ -40,9 +40,10 @@ transport error or a GraphQL `errors` entry; an empty answer is a null title or 
 apart: it means the workload, not the server, needs a look).
 The server, the store and the load generator share the machine's cores; the CPU each used per request is printed
 (the API's summed over its workers). The load generator's own CPU a request does the same work in every run, so it
-tells how fast the machine is at the time: this machine's speed drifts by a third over a day. On a virtual machine,
-the share of the run's CPU time the host gave to others (steal, from /proc/stat) is printed beside it: when it is
-high, the cores were not the run's, and neither are the figures.
+tells how fast the machine is at the time: this machine's speed drifts by a third over a day. Beside it, from
+/proc/stat, the share of the run's CPU time the cores were busy (in `max`, near 100% says the CPU is what stops the
+rate) and, on a virtual machine, the share the host gave to others (steal): when that is high, the cores were not
+the run's, and neither are the figures.
 """
 
 from __future__ import annotations
@@ -334,12 +335,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def machine_ticks() -> tuple[int, int]:
-    """(stolen, all) CPU ticks of the machine's cores so far, from /proc/stat; stolen ticks are those a virtual
-    machine's cores were ready to run but the host ran something else."""
-    user, nice, system, idle, iowait, irq, softirq, steal = (
-        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
-    return steal, user + nice + system + idle + iowait + irq + softirq + steal
+@dataclass(frozen=True)
+class MachineTicks:
+    """CPU ticks of the machine's cores so far, from /proc/stat, summed over the cores."""
+
+    busy: int
+    """running anything: processes, the kernel, interrupts"""
+    stolen: int
+    """ready to run, but the host (of a virtual machine) ran something else"""
+    all: int
+
+    @staticmethod
+    def now() -> MachineTicks:
+        user, nice, system, idle, iowait, irq, softirq, steal = (
+            int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
+        busy = user + nice + system + irq + softirq
+        return MachineTicks(busy, steal, busy + idle + iowait + steal)
+
+    def shares_since(self, before: MachineTicks) -> tuple[float, float]:
+        """(busy, stolen) as shares of the machine's CPU time since `before`."""
+        elapsed = max(1, self.all - before.all)
+        return (self.busy - before.busy) / elapsed, (self.stolen - before.stolen) / elapsed
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -664,12 +680,16 @@ class Measurement:
     result: LoadResult
     api_cpu_s: float
     store_cpu_s: float
-    stolen_share: float  # of the machine's CPU time during the run
+    busy_share: float  # of the machine's CPU time during the run
+    stolen_share: float
 
     def cpu_per_request_ms(self) -> str:
         sent = max(1, self.result.sent)
         return " / ".join(f"{seconds / sent * 1e3:.2f}"
                           for seconds in (self.api_cpu_s, self.store_cpu_s, self.result.cpu_s))
+
+    def machine_shares(self) -> str:
+        return f"{self.busy_share:.0%} / {self.stolen_share:.1%}"
 
 
 def wait_until_idle(server: ApiServer, timeout_s: float = 120, interval_s: float = 0.5, busy: float = 0.1) -> None:
@@ -689,15 +709,14 @@ def wait_until_idle(server: ApiServer, timeout_s: float = 120, interval_s: float
 def measure(server: ApiServer, workload: Workload, rate: float, args: argparse.Namespace) -> Measurement:
     wait_until_idle(server)
     api_before, store_before = server.cpu_seconds()
-    stolen_before, ticks_before = machine_ticks()
+    ticks_before = MachineTicks.now()
     result = drive(LoadPlan(server.url, workload, rate, args.warmup, args.duration, args.connections))
-    stolen_after, ticks_after = machine_ticks()
+    busy_share, stolen_share = MachineTicks.now().shares_since(ticks_before)
     wait_until_idle(server)  # requests the load generator gave up on still cost the server: count them here
     api_after, store_after = server.cpu_seconds()
     if result.first_error:
         print(f"  first error at {rate:g}/s: {result.first_error}", flush=True)
-    stolen_share = (stolen_after - stolen_before) / max(1, ticks_after - ticks_before)
-    return Measurement(rate, result, api_after - api_before, store_after - store_before, stolen_share)
+    return Measurement(rate, result, api_after - api_before, store_after - store_before, busy_share, stolen_share)
 
 
 def report_run(report: Report, section: str, m: Measurement) -> None:
@@ -707,7 +726,7 @@ def report_run(report: Report, section: str, m: Measurement) -> None:
     report.add(section, "latency p50 / p90 / p99 / max (ms)", str(r.latency_ms))
     report.add(section, "CPU per request: API / store / load gen. (ms)", m.cpu_per_request_ms())
     report.add(section, "load generator late, p99 (ms)", f"{r.late_p99_ms:.1f}")
-    report.add(section, "CPU time the host gave to others (steal)", f"{m.stolen_share:.1%}")
+    report.add(section, "the machine's cores busy / given by the host to others", m.machine_shares())
 
 
 def served_before(server: ApiServer, workload: Workload, count: int, concurrency: int = 4) -> Workload:
@@ -782,6 +801,7 @@ def bench_max(server: ApiServer, args: argparse.Namespace, report: Report) -> No
                    f"{m.result.latency_ms.p50:.1f} / {m.result.latency_ms.p99:.1f}, {m.result.errors:,}",
                    f"p99 < {MAX_P99_MS:g} ms", ok)
         report.add("max", f"search at {rate:g}/s: CPU/request API / store / gen. (ms)", m.cpu_per_request_ms())
+        report.add("max", f"search at {rate:g}/s: cores busy / given to others", m.machine_shares())
         if not ok:
             break
         held = rate
