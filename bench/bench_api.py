@@ -41,9 +41,9 @@ apart: it means the workload, not the server, needs a look).
 The server, the store and the load generator share the machine's cores; the CPU each used per request is printed
 (the API's summed over its workers). The load generator's own CPU a request does the same work in every run, so it
 tells how fast the machine is at the time: this machine's speed drifts by a third over a day. Beside it, from
-/proc/stat, the share of the run's CPU time the cores were busy (in `max`, near 100% says the CPU is what stops the
-rate) and, on a virtual machine, the share the host gave to others (steal): when that is high, the cores were not
-the run's, and neither are the figures.
+/proc/stat, the share of the run's CPU time the cores were busy (in `max` the tail broke with them about 80% busy:
+the CPU is what stops the rate) and, on a virtual machine, the share the host gave to others (steal): when that
+is high, the cores were not the run's, and neither are the figures.
 """
 
 from __future__ import annotations
