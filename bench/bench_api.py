@@ -183,6 +183,7 @@ RECOMMEND_RATE = 20.0
 RECOMMENDER_BUILD_TIMEOUT_S = 600.0
 MAX_P99_MS = 100.0
 MAX_RATE_AIM = 300
+MACHINE_SHARES = "cores busy / given by the host to others"
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
@@ -680,7 +681,7 @@ class Measurement:
     result: LoadResult
     api_cpu_s: float
     store_cpu_s: float
-    busy_share: float  # of the machine's CPU time during the run
+    busy_share: float  # this and the next: shares of the machine's CPU time during the run (MachineTicks)
     stolen_share: float
 
     def cpu_per_request_ms(self) -> str:
@@ -726,7 +727,7 @@ def report_run(report: Report, section: str, m: Measurement) -> None:
     report.add(section, "latency p50 / p90 / p99 / max (ms)", str(r.latency_ms))
     report.add(section, "CPU per request: API / store / load gen. (ms)", m.cpu_per_request_ms())
     report.add(section, "load generator late, p99 (ms)", f"{r.late_p99_ms:.1f}")
-    report.add(section, "the machine's cores busy / given by the host to others", m.machine_shares())
+    report.add(section, MACHINE_SHARES, m.machine_shares())
 
 
 def served_before(server: ApiServer, workload: Workload, count: int, concurrency: int = 4) -> Workload:
@@ -801,7 +802,7 @@ def bench_max(server: ApiServer, args: argparse.Namespace, report: Report) -> No
                    f"{m.result.latency_ms.p50:.1f} / {m.result.latency_ms.p99:.1f}, {m.result.errors:,}",
                    f"p99 < {MAX_P99_MS:g} ms", ok)
         report.add("max", f"search at {rate:g}/s: CPU/request API / store / gen. (ms)", m.cpu_per_request_ms())
-        report.add("max", f"search at {rate:g}/s: cores busy / given to others", m.machine_shares())
+        report.add("max", f"search at {rate:g}/s: {MACHINE_SHARES}", m.machine_shares())
         if not ok:
             break
         held = rate
